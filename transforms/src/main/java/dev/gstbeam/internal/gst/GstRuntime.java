@@ -1,0 +1,57 @@
+package dev.gstbeam.internal.gst;
+
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.GstException;
+import org.freedesktop.gstreamer.Version;
+
+/**
+ * GStreamer, initialised once per JVM (or per classloader that loads gst1-java-core: on Flink, put
+ * gst1-java-core and JNA on the parent-first classpath so jobs share one). Never deinitialised.
+ */
+public final class GstRuntime {
+  private static final Object LOCK = new Object();
+  private static volatile boolean ready;
+  private static volatile RuntimeException failure;
+
+  private GstRuntime() {}
+
+  /**
+   * Initialises GStreamer if nothing in this JVM has. Throws {@link IllegalStateException} with a fix
+   * hint when the native libraries are missing; the failure is remembered so each call fails fast.
+   */
+  public static void ensureInitialized() {
+    if (ready) {
+      return;
+    }
+    synchronized (LOCK) {
+      if (ready) {
+        return;
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      try {
+        if (!Gst.isInitialized()) {
+          Gst.init(Version.of(1, 16), "gstbeam");
+        }
+        ready = true;
+      } catch (GstException | UnsatisfiedLinkError | NoClassDefFoundError e) {
+        failure =
+            new IllegalStateException(
+                "GStreamer 1.16+ is not available to this JVM ("
+                    + e.getMessage()
+                    + "). On Debian/Ubuntu: apt-get install gstreamer1.0-tools"
+                    + " gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad"
+                    + " gstreamer1.0-plugins-ugly gstreamer1.0-libav",
+                e);
+        throw failure;
+      }
+    }
+  }
+
+  /** The GStreamer version string, initialising if needed. */
+  public static String version() {
+    ensureInitialized();
+    return Gst.getVersionString();
+  }
+}

@@ -1,0 +1,57 @@
+package dev.gstbeam.internal.gst;
+
+import dev.gstbeam.FailureReason;
+
+/**
+ * Maps GStreamer's GError domains and codes (gstreamer/gst/gsterror.h) to the contract's failure
+ * reasons. Pure function of its arguments.
+ */
+public final class NativeErrors {
+  private NativeErrors() {}
+
+  // GstCoreError
+  static final int CORE_MISSING_PLUGIN = 12;
+  // GstStreamError
+  static final int STREAM_FAILED = 1;
+  static final int STREAM_NOT_IMPLEMENTED = 3;
+  static final int STREAM_TYPE_NOT_FOUND = 4;
+  static final int STREAM_WRONG_TYPE = 5;
+  static final int STREAM_CODEC_NOT_FOUND = 6;
+  static final int STREAM_DECODE = 7;
+  static final int STREAM_DEMUX = 9;
+  static final int STREAM_FORMAT = 11;
+  static final int STREAM_DECRYPT = 12;
+  static final int STREAM_DECRYPT_NOKEY = 13;
+
+  public static FailureReason reasonFor(String domain, int code) {
+    if (domain == null) {
+      return FailureReason.INTERNAL;
+    }
+    switch (domain) {
+      case "gst-stream-error-quark":
+        switch (code) {
+          case STREAM_TYPE_NOT_FOUND:
+            return FailureReason.NOT_MEDIA;
+          case STREAM_CODEC_NOT_FOUND:
+            return FailureReason.MISSING_PLUGIN;
+          case STREAM_DECRYPT:
+          case STREAM_DECRYPT_NOKEY:
+            return FailureReason.UNSUPPORTED_CODEC;
+          case STREAM_NOT_IMPLEMENTED:
+            return FailureReason.UNSUPPORTED_CODEC;
+          default:
+            // FAILED ("internal data stream error"), WRONG_TYPE, DECODE, DEMUX, FORMAT, ...: the bytes
+            // were recognised but do not parse.
+            return FailureReason.CORRUPT;
+        }
+      case "gst-resource-error-quark":
+        return FailureReason.IO_ERROR;
+      case "gst-core-error-quark":
+        return code == CORE_MISSING_PLUGIN ? FailureReason.MISSING_PLUGIN : FailureReason.INTERNAL;
+      case "gst-library-error-quark":
+        return FailureReason.INTERNAL;
+      default:
+        return FailureReason.INTERNAL;
+    }
+  }
+}
