@@ -42,12 +42,23 @@ public final class GstProber implements AutoCloseable {
     this.timeout = timeout;
     this.registry = ElementRegistry.get();
     PointerByReference err = new PointerByReference();
-    this.discoverer = pb.gst_discoverer_new(timeout.toNanos(), err);
+    this.discoverer = pb.gst_discoverer_new(discovererTimeout(timeout).toNanos(), err);
     NativeError error = NativeError.take(err.getValue());
     if (discoverer == null) {
       throw new IllegalStateException(
           "cannot create a GstDiscoverer: " + (error == null ? "unknown error" : error.message()));
     }
+  }
+
+  /**
+   * GStreamer 1.22's discoverer, in synchronous mode, now and then misses an error posted while it
+   * prerolls and waits out its whole timeout (seen on damaged Ogg, fragmented MP4 and MPEG-H TS files,
+   * never twice in a row on the same file). It gets a short deadline; when it passes, a parse-only scan
+   * that reads its own bus decides, under the caller's full watchdog.
+   */
+  static Duration discovererTimeout(Duration watchdog) {
+    Duration cap = Duration.ofSeconds(5);
+    return watchdog.compareTo(cap) < 0 ? watchdog : cap;
   }
 
   /** Probes one input given as a URI GStreamer can open (file:///..., percent-encoded). */
@@ -73,8 +84,7 @@ public final class GstProber implements AutoCloseable {
         case RESULT_URI_INVALID:
           return ProbeOutcome.failed(FailureReason.IO_ERROR, "GStreamer cannot open this URI");
         case RESULT_TIMEOUT:
-          return ProbeOutcome.failed(
-              FailureReason.TIMEOUT, "no preroll within " + timeout.toMillis() + " ms");
+          return scanOnly(file, reportedUri, sizeBytes);
         case RESULT_ERROR:
           return error == null
               ? ProbeOutcome.failed(FailureReason.CORRUPT, "GStreamer reported an error")
@@ -87,6 +97,24 @@ public final class GstProber implements AutoCloseable {
         GstNative.GObject.INSTANCE.g_object_unref(info);
       }
     }
+  }
+
+  /** Probes with a parse-only scan alone (when the discoverer did not answer in time). */
+  private ProbeOutcome scanOnly(java.nio.file.Path file, String reportedUri, long sizeBytes) {
+    StreamScan.Result scan = StreamScan.scan(file, false, timeout);
+    BusOutcome bus = scan.outcome();
+    if (bus.end() == BusOutcome.End.TIMEOUT) {
+      return ProbeOutcome.failed(FailureReason.TIMEOUT, "no preroll within " + timeout.toMillis() + " ms");
+    }
+    if (!bus.ok()) {
+      return bus.error() == null
+          ? ProbeOutcome.failed(FailureReason.CORRUPT, "pipeline error")
+          : ProbeOutcome.failed(bus.error().reason(), bus.error().message());
+    }
+    Topology topology = new Topology();
+    mergeScan(topology, scan);
+    GstStructureText tags = bus.tags().isEmpty() ? null : bus.tags().get(0);
+    return build(topology, new LinkedHashSet<>(), tags, null, scan.durationNanos(), null, reportedUri, sizeBytes);
   }
 
   /** What the walk of the discoverer's stream topology collects. */
@@ -147,6 +175,27 @@ public final class GstProber implements AutoCloseable {
       return ProbeOutcome.failed(FailureReason.CORRUPT, "no playable stream found");
     }
 
+    GstStructureText infoTags = tags(pb.gst_discoverer_info_get_tags(info));
+    long durationNs = pb.gst_discoverer_info_get_duration(info);
+    if (durationNs <= 0 && scannedDuration != null) {
+      durationNs = scannedDuration;
+    }
+    return build(topology, missing, infoTags, topology.containerTags, durationNs,
+        pb.gst_discoverer_info_get_toc(info), reportedUri, sizeBytes);
+  }
+
+  private ProbeOutcome build(
+      Topology topology,
+      Set<String> missing,
+      GstStructureText infoTags,
+      GstStructureText containerTags,
+      long durationNs,
+      Pointer toc,
+      String reportedUri,
+      long sizeBytes) {
+    if (topology.leaves.isEmpty()) {
+      return ProbeOutcome.failed(FailureReason.CORRUPT, "no playable stream found");
+    }
     // Container name first: text subtitles are named after it.
     String container;
     if (topology.containerCaps != null) {
@@ -159,7 +208,6 @@ public final class GstProber implements AutoCloseable {
 
     List<Stream> streams = new ArrayList<>();
     Integer globalRotation = null;
-    GstStructureText infoTags = tags(pb.gst_discoverer_info_get_tags(info));
     if (infoTags != null) {
       globalRotation = FfprobeVocabulary.rotationDegrees(infoTags.string("image-orientation"));
     }
@@ -168,15 +216,11 @@ public final class GstProber implements AutoCloseable {
       streams.add(stream(index++, leaf, container, globalRotation, missing));
     }
 
-    long durationNs = pb.gst_discoverer_info_get_duration(info);
-    if (durationNs <= 0 && scannedDuration != null) {
-      durationNs = scannedDuration;
-    }
     Double duration = durationNs > 0 ? durationNs / 1e9 : null;
     Long bitRate = duration != null && duration > 0 ? Math.round(sizeBytes * 8 / duration) : null;
 
     Map<String, String> globalTags = new LinkedHashMap<>();
-    TagNames.addGlobal(topology.containerTags, globalTags, true);
+    TagNames.addGlobal(containerTags, globalTags, true);
     TagNames.addGlobal(infoTags, globalTags, false);
 
     return ProbeOutcome.of(
@@ -189,7 +233,7 @@ public final class GstProber implements AutoCloseable {
             .setDurationSeconds(duration)
             .setBitRate(bitRate)
             .setTags(globalTags)
-            .setChapters(chapters(pb.gst_discoverer_info_get_toc(info)))
+            .setChapters(chapters(toc))
             .setStreams(streams)
             .build());
   }

@@ -4,7 +4,7 @@ import com.sun.jna.Pointer;
 import dev.gstbeam.FailureReason;
 
 /** A GError copied out of native memory: its domain name, code and message. */
-record NativeError(String domain, int code, String message) {
+public record NativeError(String domain, int code, String message) {
 
   /** Copies and frees a GError (may be null). */
   static NativeError take(Pointer gerror) {
@@ -24,7 +24,7 @@ record NativeError(String domain, int code, String message) {
     }
   }
 
-  FailureReason reason() {
-    return NativeErrors.reasonFor(domain, code);
+  public FailureReason reason() {
+    return NativeErrors.reasonFor(domain, code, message);
   }
 }

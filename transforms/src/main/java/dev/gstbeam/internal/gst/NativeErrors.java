@@ -24,6 +24,15 @@ public final class NativeErrors {
   static final int STREAM_DECRYPT_NOKEY = 13;
 
   public static FailureReason reasonFor(String domain, int code) {
+    return reasonFor(domain, code, "");
+  }
+
+  /**
+   * As {@link #reasonFor(String, int)}; the message separates the two uses of STREAM_WRONG_TYPE:
+   * decodebin's "This appears to be a text file" (not media) and parsers that find no valid frame in
+   * what the container called their stream (corrupt).
+   */
+  public static FailureReason reasonFor(String domain, int code, String message) {
     if (domain == null) {
       return FailureReason.INTERNAL;
     }
@@ -32,6 +41,10 @@ public final class NativeErrors {
         switch (code) {
           case STREAM_TYPE_NOT_FOUND:
             return FailureReason.NOT_MEDIA;
+          case STREAM_WRONG_TYPE:
+            return message != null && message.contains("text file")
+                ? FailureReason.NOT_MEDIA
+                : FailureReason.CORRUPT;
           case STREAM_CODEC_NOT_FOUND:
             return FailureReason.MISSING_PLUGIN;
           case STREAM_DECRYPT:

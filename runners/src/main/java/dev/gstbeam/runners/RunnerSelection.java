@@ -1,0 +1,60 @@
+package dev.gstbeam.runners;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * Pipeline options for the runners gstbeam supports: Flink (an embedded local cluster by default, or a
+ * running cluster at {@code --flink-master}) and Beam's DirectRunner.
+ */
+public final class RunnerSelection {
+  private RunnerSelection() {}
+
+  /** Which runner. */
+  public enum Kind {
+    FLINK,
+    DIRECT;
+
+    public static Kind parse(String s) {
+      return Kind.valueOf(s.trim().toUpperCase(Locale.ROOT));
+    }
+  }
+
+  /**
+   * Options for {@code kind}. {@code passThrough} are further Beam/Flink options ({@code --name=value});
+   * an option no registered PipelineOptions interface knows throws {@link IllegalArgumentException}
+   * naming it.
+   */
+  public static PipelineOptions options(
+      Kind kind, String flinkMaster, Integer parallelism, String jobName, List<String> passThrough) {
+    List<String> args = new ArrayList<>(passThrough);
+    PipelineOptionsFactory.register(FlinkPipelineOptions.class);
+    PipelineOptions options = PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).create();
+    if (jobName != null) {
+      options.setJobName(jobName);
+    }
+    if (kind == Kind.DIRECT) {
+      options.setRunner(DirectRunner.class);
+      if (parallelism != null) {
+        options.as(org.apache.beam.runners.direct.DirectOptions.class).setTargetParallelism(parallelism);
+      }
+      return options;
+    }
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    flink.setRunner(FlinkRunner.class);
+    flink.setFlinkMaster(flinkMaster == null ? "[local]" : flinkMaster);
+    int p = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
+    flink.setParallelism(p);
+    if (flinkMaster == null) {
+      // One embedded TaskManager with a slot per parallel subtask; the web UI stays off.
+      flink.setMaxParallelism(Math.max(p, 1));
+    }
+    return flink;
+  }
+}

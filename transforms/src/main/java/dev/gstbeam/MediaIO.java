@@ -1,0 +1,206 @@
+package dev.gstbeam;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.gstbeam.internal.beam.KeyframeIndexFn;
+import dev.gstbeam.internal.beam.MediaIOTags;
+import dev.gstbeam.internal.beam.ProbeFn;
+import dev.gstbeam.model.Failure;
+import dev.gstbeam.model.KeyframeIndex;
+import dev.gstbeam.model.MediaInfo;
+import java.time.Duration;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Beam transforms over media files, backed by GStreamer.
+ *
+ * <h2>Probing</h2>
+ *
+ * <pre>{@code
+ * ProbeResult<MediaInfo> r = p.apply(MediaIO.probe().from("/archive/**"));
+ * r.output();    // PCollection<MediaInfo>: one record per readable file, in ffprobe's vocabulary
+ * r.failures();  // PCollection<Failure>: one record per file that is not media, damaged, ...
+ * }</pre>
+ *
+ * <p>{@link #probeFiles()} does the same over {@code FileIO.ReadableFile}s a pipeline matched itself.
+ * {@link #indexKeyframes()} gives each file's video keyframe times from a demux-only pass.
+ *
+ * <p>Every input ends in exactly one of the two outputs. GStreamer objects are created per bundle and
+ * torn down at its end; each file is probed under a watchdog ({@code withTimeout}).
+ */
+public final class MediaIO {
+  private MediaIO() {}
+
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Probes the files matching a pattern (local path, glob, or any Beam file system's URI). */
+  public static Probe probe() {
+    return new Probe(null, DEFAULT_TIMEOUT, EmptyMatchTreatment.ALLOW_IF_WILDCARD);
+  }
+
+  /** Probes files already matched and opened by {@code FileIO.readMatches()}. */
+  public static ProbeFiles probeFiles() {
+    return new ProbeFiles(DEFAULT_TIMEOUT, null);
+  }
+
+  /** Indexes video keyframes of files already matched by {@code FileIO.readMatches()}. */
+  public static IndexKeyframes indexKeyframes() {
+    return new IndexKeyframes(Duration.ofMinutes(10));
+  }
+
+  private static Duration checkTimeout(Duration timeout) {
+    requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+    return timeout;
+  }
+
+  /** {@link #probe()}: match, read, redistribute, probe. */
+  public static final class Probe extends PTransform<PBegin, ProbeResult<MediaInfo>> {
+    private static final long serialVersionUID = 1L;
+    private final String filepattern;
+    private final Duration timeout;
+    private final EmptyMatchTreatment emptyMatch;
+
+    private Probe(String filepattern, Duration timeout, EmptyMatchTreatment emptyMatch) {
+      this.filepattern = filepattern;
+      this.timeout = timeout;
+      this.emptyMatch = emptyMatch;
+    }
+
+    /** The files to probe: a path, a glob ({@code dir/*.mp4}, {@code dir/**}) or a URI pattern. */
+    public Probe from(String filepattern) {
+      requireNonNull(filepattern, "filepattern");
+      if (filepattern.isBlank()) {
+        throw new IllegalArgumentException("filepattern must not be blank");
+      }
+      return new Probe(filepattern, timeout, emptyMatch);
+    }
+
+    /** Watchdog per file: a file that does not preroll in time fails with TIMEOUT. Default 30 s. */
+    public Probe withTimeout(Duration timeout) {
+      return new Probe(filepattern, checkTimeout(timeout), emptyMatch);
+    }
+
+    /** What to do when the pattern matches nothing. Default: allowed when it has a wildcard. */
+    public Probe withEmptyMatchTreatment(EmptyMatchTreatment treatment) {
+      return new Probe(filepattern, timeout, requireNonNull(treatment, "treatment"));
+    }
+
+    @Override
+    public ProbeResult<MediaInfo> expand(PBegin input) {
+      if (filepattern == null) {
+        throw new IllegalStateException("MediaIO.probe() needs from(filepattern)");
+      }
+      PCollection<FileIO.ReadableFile> files =
+          input
+              .apply("Match", FileIO.match().filepattern(filepattern).withEmptyMatchTreatment(emptyMatch))
+              .apply("Read", FileIO.readMatches().withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.SKIP))
+              .apply("Redistribute", Reshuffle.viaRandomKey());
+      return files.apply("ProbeFiles", new ProbeFiles(timeout, null));
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .addIfNotNull(DisplayData.item("filepattern", filepattern).withLabel("Input pattern"))
+          .add(DisplayData.item("timeout", timeout.toString()).withLabel("Watchdog per file"))
+          .add(DisplayData.item("emptyMatchTreatment", emptyMatch.toString()).withLabel("Empty match"));
+    }
+  }
+
+  /** {@link #probeFiles()}. */
+  public static final class ProbeFiles
+      extends PTransform<PCollection<FileIO.ReadableFile>, ProbeResult<MediaInfo>> {
+    private static final long serialVersionUID = 1L;
+    private final Duration timeout;
+    private final String scratchDir;
+
+    private ProbeFiles(Duration timeout, String scratchDir) {
+      this.timeout = timeout;
+      this.scratchDir = scratchDir;
+    }
+
+    /** Watchdog per file. Default 30 s. */
+    public ProbeFiles withTimeout(Duration timeout) {
+      return new ProbeFiles(checkTimeout(timeout), scratchDir);
+    }
+
+    /** Local directory for copies of non-local inputs while they are probed. Default: java.io.tmpdir. */
+    public ProbeFiles withScratchDirectory(String dir) {
+      requireNonNull(dir, "dir");
+      return new ProbeFiles(timeout, dir);
+    }
+
+    @Override
+    public ProbeResult<MediaInfo> expand(PCollection<FileIO.ReadableFile> files) {
+      TupleTag<MediaInfo> mediaTag = new TupleTag<MediaInfo>(MediaIOTags.MEDIA) {};
+      TupleTag<Failure> failureTag = new TupleTag<Failure>(MediaIOTags.FAILURES) {};
+      PCollectionTuple out =
+          files.apply(
+              "Probe",
+              ParDo.of(new ProbeFn(mediaTag, failureTag, timeout, scratchDir))
+                  .withOutputTags(mediaTag, TupleTagList.of(failureTag)));
+      out.get(mediaTag).setCoder(AvroCoder.of(MediaInfo.class));
+      out.get(failureTag).setCoder(AvroCoder.of(Failure.class));
+      return new ProbeResult<>(out, mediaTag, failureTag);
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .add(DisplayData.item("timeout", timeout.toString()).withLabel("Watchdog per file"))
+          .addIfNotNull(DisplayData.item("scratchDirectory", scratchDir).withLabel("Scratch directory"));
+    }
+  }
+
+  /** {@link #indexKeyframes()}. */
+  public static final class IndexKeyframes
+      extends PTransform<PCollection<FileIO.ReadableFile>, ProbeResult<KeyframeIndex>> {
+    private static final long serialVersionUID = 1L;
+    private final Duration timeout;
+
+    private IndexKeyframes(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    /** Watchdog per file (the whole file is read). Default 10 min. */
+    public IndexKeyframes withTimeout(Duration timeout) {
+      return new IndexKeyframes(checkTimeout(timeout));
+    }
+
+    @Override
+    public ProbeResult<KeyframeIndex> expand(PCollection<FileIO.ReadableFile> files) {
+      TupleTag<KeyframeIndex> indexTag = new TupleTag<KeyframeIndex>(MediaIOTags.KEYFRAMES) {};
+      TupleTag<Failure> failureTag = new TupleTag<Failure>(MediaIOTags.FAILURES) {};
+      PCollectionTuple out =
+          files.apply(
+              "IndexKeyframes",
+              ParDo.of(new KeyframeIndexFn(indexTag, failureTag, timeout))
+                  .withOutputTags(indexTag, TupleTagList.of(failureTag)));
+      out.get(indexTag).setCoder(AvroCoder.of(KeyframeIndex.class));
+      out.get(failureTag).setCoder(AvroCoder.of(Failure.class));
+      return new ProbeResult<>(out, indexTag, failureTag);
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.add(DisplayData.item("timeout", timeout.toString()).withLabel("Watchdog per file"));
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.gstbeam.internal.beam;
+
+import dev.gstbeam.FailureReason;
+import dev.gstbeam.Stage;
+import dev.gstbeam.internal.gst.GstProber;
+import dev.gstbeam.internal.gst.GstRuntime;
+import dev.gstbeam.internal.gst.ProbeOutcome;
+import dev.gstbeam.model.Failure;
+import dev.gstbeam.model.MediaInfo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * Probes each file with one GStreamer discoverer per bundle. Every input ends in exactly one output:
+ * a {@link MediaInfo} on the main tag or a {@link Failure} on the failure tag.
+ */
+public final class ProbeFn extends DoFn<FileIO.ReadableFile, MediaInfo> {
+  private static final long serialVersionUID = 1L;
+
+  private static final Counter PROBED = Metrics.counter(ProbeFn.class, "files_probed");
+  private static final Counter FAILED = Metrics.counter(ProbeFn.class, "files_failed");
+  private static final Counter BYTES = Metrics.counter(ProbeFn.class, "bytes_in");
+  private static final Distribution MEDIA_MILLIS = Metrics.distribution(ProbeFn.class, "media_millis");
+  private static final Distribution PROBE_MILLIS = Metrics.distribution(ProbeFn.class, "probe_millis");
+
+  private final TupleTag<MediaInfo> mediaTag;
+  private final TupleTag<Failure> failureTag;
+  private final long timeoutMillis;
+  private final String scratchDir;
+  private transient GstProber prober;
+
+  public ProbeFn(
+      TupleTag<MediaInfo> mediaTag, TupleTag<Failure> failureTag, Duration timeout, String scratchDir) {
+    this.mediaTag = mediaTag;
+    this.failureTag = failureTag;
+    this.timeoutMillis = timeout.toMillis();
+    this.scratchDir = scratchDir;
+  }
+
+  @Setup
+  public void setup() {
+    GstRuntime.ensureInitialized();
+  }
+
+  @StartBundle
+  public void startBundle() {
+    prober = new GstProber(Duration.ofMillis(timeoutMillis));
+  }
+
+  @ProcessElement
+  public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
+    long start = System.nanoTime();
+    ProbeOutcome outcome;
+    String uri = LocalMedia.uriOf(file);
+    try (LocalMedia media = LocalMedia.of(file, scratch())) {
+      outcome = prober.probe(media.path(), media.uri(), media.sizeBytes());
+    } catch (IOException e) {
+      outcome = ProbeOutcome.failed(FailureReason.IO_ERROR, oneLine(e));
+    } catch (RuntimeException e) {
+      outcome = ProbeOutcome.failed(FailureReason.INTERNAL, e.getClass().getSimpleName() + ": " + oneLine(e));
+    }
+    PROBE_MILLIS.update((System.nanoTime() - start) / 1_000_000);
+    BYTES.inc(file.getMetadata().sizeBytes());
+    if (outcome.succeeded()) {
+      PROBED.inc();
+      Double d = outcome.media().getDurationSeconds();
+      if (d != null) {
+        MEDIA_MILLIS.update(Math.round(d * 1000));
+      }
+      out.get(mediaTag).output(outcome.media());
+    } else {
+      FAILED.inc();
+      Metrics.counter(ProbeFn.class, "failures_" + outcome.reason().name()).inc();
+      out.get(failureTag)
+          .output(
+              Failure.newBuilder()
+                  .setUri(uri)
+                  .setStage(Stage.PROBE.wireName())
+                  .setReason(outcome.reason().name())
+                  .setMessage(outcome.message())
+                  .setAttempts(1)
+                  .build());
+    }
+  }
+
+  @FinishBundle
+  public void finishBundle() {
+    closeProber();
+  }
+
+  @Teardown
+  public void teardown() {
+    closeProber();
+  }
+
+  private void closeProber() {
+    if (prober != null) {
+      prober.close();
+      prober = null;
+    }
+  }
+
+  private Path scratch() {
+    return scratchDir != null ? Paths.get(scratchDir) : Paths.get(System.getProperty("java.io.tmpdir"), "gstbeam");
+  }
+
+  static String oneLine(Throwable e) {
+    String m = e.getMessage();
+    if (m == null) {
+      return e.getClass().getSimpleName();
+    }
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}
