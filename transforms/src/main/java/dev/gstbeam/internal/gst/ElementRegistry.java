@@ -31,7 +31,12 @@ public final class ElementRegistry {
     return elements.computeIfAbsent(
         factoryName,
         name -> {
-          ElementFactory f = ElementFactory.find(name);
+          ElementFactory f;
+          try {
+            f = ElementFactory.find(name);
+          } catch (IllegalArgumentException e) {
+            return false; // gst1-java-core throws for an unknown factory name
+          }
           if (f == null) {
             return false;
           }

@@ -227,7 +227,7 @@ public final class GstProber implements AutoCloseable {
         MediaInfo.newBuilder()
             .setUri(reportedUri)
             .setSizeBytes(sizeBytes)
-            .setDecodable(missing.isEmpty())
+            .setDecodable(missing.stream().noneMatch(GstProber::isAudioOrVideo))
             .setMissingElements(new ArrayList<>(missing))
             .setContainer(container)
             .setDurationSeconds(duration)
@@ -236,6 +236,15 @@ public final class GstProber implements AutoCloseable {
             .setChapters(chapters(toc))
             .setStreams(streams)
             .build());
+  }
+
+  /**
+   * Whether a missing element concerns audio or video: a subtitle track GStreamer cannot parse is listed
+   * but does not make the file undecodable (a migration drops it and says so).
+   */
+  static boolean isAudioOrVideo(String missingElement) {
+    String m = missingElement.toLowerCase(java.util.Locale.ROOT);
+    return m.contains("audio/") || m.contains("video/") || m.contains("image/");
   }
 
   private static boolean needsScan(Topology t) {

@@ -59,6 +59,11 @@ public final class StreamScan {
       }
     }
 
+    boolean hasInBandHeaders() {
+      String c = caps;
+      return c != null && c.startsWith("video/x-theora");
+    }
+
     boolean isVideo(Pad pad) {
       Boolean v = video;
       if (v == null) {
@@ -201,6 +206,12 @@ public final class StreamScan {
                     }
                     Buffer b = info.getBuffer();
                     EnumSet<BufferFlags> flags = b.getFlags();
+                    if (flags.contains(BufferFlags.GAP)
+                        || (flags.contains(BufferFlags.HEADER) && stream.hasInBandHeaders())) {
+                      // Gaps and Xiph codec headers (Theora in Ogg) are not frames. h264parse also flags
+                      // a picture that carries SPS/PPS as HEADER: that one is a frame.
+                      return PadProbeReturn.OK;
+                    }
                     stream.onBuffer(b.getPresentationTimestamp(), flags.contains(BufferFlags.DELTA_UNIT));
                     return PadProbeReturn.OK;
                   });

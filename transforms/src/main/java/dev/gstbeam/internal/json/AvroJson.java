@@ -64,10 +64,13 @@ public final class AvroJson {
       return Double.isFinite(d) ? NODES.numberNode(d) : NODES.nullNode();
     }
     if (v instanceof Map) {
+      // Keys sorted: the same record gives the same line, whatever map implementation held it.
       ObjectNode m = NODES.objectNode();
+      java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
       for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-        m.set(String.valueOf(e.getKey()), value(e.getValue()));
+        sorted.put(String.valueOf(e.getKey()), e.getValue());
       }
+      sorted.forEach((k, x) -> m.set(k, value(x)));
       return m;
     }
     if (v instanceof Collection) {

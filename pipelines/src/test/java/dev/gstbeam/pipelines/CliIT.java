@@ -1,0 +1,123 @@
+package dev.gstbeam.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gstbeam.testing.TestData;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The CLI as a user runs it: a separate JVM, its exit codes, what it prints. Damaged inputs end as
+ * failure records, the job completes with exit code 3, and nothing prints a stack trace.
+ */
+public class CliIT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+
+  record Run(int code, String out, String err) {}
+
+  static Run gstbeam(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("dev.gstbeam.pipelines.cli.Main");
+    cmd.addAll(List.of(args));
+    Path out = TMP.newFile().toPath();
+    Path err = TMP.newFile().toPath();
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("gstbeam did not finish: " + cmd);
+    }
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private static void assertNoStackTrace(Run r) {
+    assertThat(r.out() + r.err(), not(containsString("\tat ")));
+    assertThat(r.out() + r.err(), not(containsString("Exception in thread")));
+  }
+
+  @Test
+  public void damagedInputsExitThreeWithFailureRecords() throws Exception {
+    Path in = TMP.newFolder("mixed").toPath();
+    Files.copy(TestData.corpusFile("androidx-media/mp4/sample.mp4"), in.resolve("good.mp4"));
+    TestData.Damaged.zeroBytes(in);
+    TestData.Damaged.randomBytes(in);
+    TestData.Damaged.textRenamed(in);
+    Files.copy(TestData.Damaged.truncated(), in.resolve("truncated.mp4"));
+    Files.copy(TestData.Damaged.headerDamaged(), in.resolve("header-damaged.wav"));
+    Path out = TMP.newFolder("out-mixed").toPath();
+
+    Run r = gstbeam("probe", "--input", in + "/*", "--output", out.toString(), "--format", "jsonl");
+
+    assertThat(r.err(), r.code(), equalTo(3));
+    assertNoStackTrace(r);
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertThat(summary.get("inputs").asInt(), equalTo(6));
+    assertThat(summary.get("succeeded").asInt(), equalTo(1));
+    assertThat(summary.get("failed").asInt(), equalTo(5));
+    assertThat(summary.get("failures_by_reason").get("NOT_MEDIA").asInt(), equalTo(3));
+    assertThat(summary.get("failures_by_reason").get("CORRUPT").asInt(), equalTo(2));
+    assertThat(r.out(), containsString("6 inputs: 1 catalogued, 5 failed"));
+  }
+
+  @Test
+  public void cleanInputsExitZero() throws Exception {
+    Path out = TMP.newFolder("out-clean").toPath();
+    Run r = gstbeam("probe", "--input", TestData.corpusFile("androidx-media/mkv/sample.mkv").toString(),
+        "--output", out.toString(), "--runner", "direct");
+    assertThat(r.err(), r.code(), equalTo(0));
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  public void usageErrorsExitTwoAndNameTheFlag() throws Exception {
+    Run unknown = gstbeam("probe", "--input", "x", "--output", "y", "--no-such-flag=1");
+    assertThat(unknown.code(), equalTo(2));
+    assertThat(unknown.err(), containsString("--no-such-flag"));
+    assertNoStackTrace(unknown);
+
+    Run badFormat = gstbeam("probe", "--input", "x", "--output", "y", "--format", "xml");
+    assertThat(badFormat.code(), equalTo(2));
+    assertThat(badFormat.err(), containsString("--format"));
+
+    Run badRunner = gstbeam("probe", "--input", "x", "--output", "y", "--runner", "spark");
+    assertThat(badRunner.code(), equalTo(2));
+    assertThat(badRunner.err(), containsString("valid: flink, direct"));
+
+    Run noSub = gstbeam("frobnicate");
+    assertThat(noSub.code(), equalTo(2));
+  }
+
+  @Test
+  public void jobFailureExitsOneWithOneLine() throws Exception {
+    // The output directory cannot be created: a file stands where it should be.
+    Path blocker = TMP.newFile("not-a-dir").toPath();
+    Run r = gstbeam("probe", "--input", TestData.corpusFile("androidx-media/mkv/sample.mkv").toString(),
+        "--output", blocker.resolve("sub").toString(), "--runner", "direct");
+    assertThat(r.out() + r.err(), r.code(), equalTo(1));
+    assertThat(r.err(), containsString("gstbeam: the job failed"));
+    assertNoStackTrace(r);
+  }
+
+  @Test
+  public void doctorExitsZeroHere() throws Exception {
+    Run r = gstbeam("doctor");
+    assertThat(r.out() + r.err(), r.code(), equalTo(0));
+    assertThat(r.out(), containsString("gstreamer:  GStreamer 1."));
+    assertThat(r.out(), containsString("x264enc"));
+  }
+}
