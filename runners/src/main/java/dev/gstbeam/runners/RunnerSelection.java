@@ -41,9 +41,15 @@ public final class RunnerSelection {
     }
     if (kind == Kind.DIRECT) {
       options.setRunner(DirectRunner.class);
+      org.apache.beam.runners.direct.DirectOptions direct =
+          options.as(org.apache.beam.runners.direct.DirectOptions.class);
       if (parallelism != null) {
-        options.as(org.apache.beam.runners.direct.DirectOptions.class).setTargetParallelism(parallelism);
+        direct.setTargetParallelism(parallelism);
       }
+      // The DirectRunner's per-element copy checks cost more than probing itself on large records;
+      // pipelines' own tests keep them on (TestPipeline), jobs run without.
+      direct.setEnforceImmutability(false);
+      direct.setEnforceEncodability(false);
       return options;
     }
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);

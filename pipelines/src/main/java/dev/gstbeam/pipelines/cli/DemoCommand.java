@@ -46,6 +46,7 @@ final class DemoCommand implements Callable<Integer> {
     RunnerMixin runner = new RunnerMixin();
     runner.runner = dev.gstbeam.runners.RunnerSelection.Kind.FLINK;
     runner.parallelism = parallelism;
+    runner.defaultParallelism = ProbeCommand.probeParallelism();
     String pattern = Inputs.pattern(corpus.toString());
     String dir = Inputs.outputDir(output);
     out.printf("gstbeam demo: probing %s on embedded Flink -> %s%n", pattern, dir);

@@ -26,8 +26,11 @@ public final class RunnerMixin {
   @Option(
       names = "--parallelism",
       paramLabel = "N",
-      description = "Parallel subtasks (default: the number of cores for the embedded cluster).")
+      description = "Parallel subtasks (default: the job's own; probe uses 4 per core, since probing waits on I/O and GStreamer's threads more than it computes).")
   Integer parallelism;
+
+  /** The job's default when --parallelism is not given (null: the runner's). */
+  Integer defaultParallelism;
 
   @Unmatched List<String> passThrough = new ArrayList<>();
 
@@ -43,7 +46,8 @@ public final class RunnerMixin {
       beamArgs.add(a);
     }
     try {
-      return RunnerSelection.options(runner, flinkMaster, parallelism, jobName, beamArgs);
+      Integer p = parallelism != null ? parallelism : (flinkMaster == null ? defaultParallelism : null);
+      return RunnerSelection.options(runner, flinkMaster, p, jobName, beamArgs);
     } catch (IllegalArgumentException e) {
       String flag = beamArgs.isEmpty() ? "" : " (" + String.join(" ", names(beamArgs)) + ")";
       throw new UsageException("unknown option" + flag + ": " + firstLine(e.getMessage()));

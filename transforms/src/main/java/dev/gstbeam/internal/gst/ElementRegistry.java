@@ -18,6 +18,7 @@ public final class ElementRegistry {
 
   private final Map<String, Boolean> elements = new ConcurrentHashMap<>();
   private final Map<String, Boolean> decoders = new ConcurrentHashMap<>();
+  private final Map<String, java.util.Optional<String>> demuxers = new ConcurrentHashMap<>();
 
   private ElementRegistry() {}
 
@@ -55,6 +56,35 @@ public final class ElementRegistry {
       return true;
     }
     return decoders.computeIfAbsent(key, this::lookUpDecoder);
+  }
+
+  /**
+   * The highest-ranked demuxer that accepts these caps (a container type found by typefind), or empty
+   * when the caps are an elementary stream or nothing here demuxes them.
+   */
+  public java.util.Optional<String> demuxerFor(String capsString) {
+    return demuxers.computeIfAbsent(cacheKey(capsString), this::lookUpDemuxer);
+  }
+
+  private java.util.Optional<String> lookUpDemuxer(String capsString) {
+    Caps caps = Caps.fromString(capsString);
+    try {
+      List<ElementFactory> found =
+          ElementFactory.listGetElementsFilter(
+              ElementFactory.ListType.DEMUXER, PluginFeature.Rank.MARGINAL, caps, PadDirection.SINK, false);
+      String best = null;
+      int bestRank = -1;
+      for (ElementFactory f : found) {
+        if (f.getRank() > bestRank) {
+          bestRank = f.getRank();
+          best = f.getName();
+        }
+        f.dispose();
+      }
+      return java.util.Optional.ofNullable(best);
+    } finally {
+      caps.dispose();
+    }
   }
 
   private boolean lookUpDecoder(String capsString) {

@@ -35,38 +35,89 @@ public final class GstProber implements AutoCloseable {
   private final GstNative.Core core = GstNative.Core.INSTANCE;
   private final ElementRegistry registry;
   private final Duration timeout;
-  private Pointer discoverer;
+  /** Quick first try, then a patient one: see {@link #DISCOVERER_TRIES}. */
+  private final Pointer[] discoverers = new Pointer[2];
 
   public GstProber(Duration timeout) {
     GstRuntime.ensureInitialized();
     this.timeout = timeout;
     this.registry = ElementRegistry.get();
-    PointerByReference err = new PointerByReference();
-    this.discoverer = pb.gst_discoverer_new(discovererTimeout(timeout).toNanos(), err);
-    NativeError error = NativeError.take(err.getValue());
-    if (discoverer == null) {
-      throw new IllegalStateException(
-          "cannot create a GstDiscoverer: " + (error == null ? "unknown error" : error.message()));
+    Duration[] tries = discovererTimeouts(timeout);
+    for (int i = 0; i < tries.length; i++) {
+      PointerByReference err = new PointerByReference();
+      discoverers[i] = pb.gst_discoverer_new(tries[i].toNanos(), err);
+      NativeError error = NativeError.take(err.getValue());
+      if (discoverers[i] == null) {
+        close();
+        throw new IllegalStateException(
+            "cannot create a GstDiscoverer: " + (error == null ? "unknown error" : error.message()));
+      }
     }
   }
 
   /**
-   * GStreamer 1.22's discoverer, in synchronous mode, now and then misses an error posted while it
-   * prerolls and waits out its whole timeout (seen on damaged Ogg, fragmented MP4 and MPEG-H TS files,
-   * never twice in a row on the same file). It gets a short deadline; when it passes, a parse-only scan
-   * that reads its own bus decides, under the caller's full watchdog.
+   * Why two tries. decodebin (inside the discoverer) and parsebin drop an ERROR a demuxer posts while
+   * they are still trying that demuxer ("filtered" errors, discarded when its state change succeeds):
+   * tsdemux, oggdemux and qtdemux post theirs from their streaming thread that early on some damaged
+   * files, and then nothing else comes and the pipeline never prerolls. GStreamer 1.22 loses about one
+   * such error in twelve under load (seen in its own debug log: posted on decodebin's bus, never on the
+   * pipeline's). A healthy local file prerolls in well under the first deadline, so the first try is
+   * short (one second, the discoverer's floor). When it passes, a parse-only scan that picks the
+   * demuxer itself (so no error is filtered) decides within the caller's watchdog: an error is
+   * reported as such; a healthy slow file gets a second, patient discoverer run for its full
+   * description (or the scan's, if that run fails too).
    */
-  static Duration discovererTimeout(Duration watchdog) {
-    Duration cap = Duration.ofSeconds(5);
-    return watchdog.compareTo(cap) < 0 ? watchdog : cap;
+  static final int DISCOVERER_TRIES = 2;
+
+  static Duration[] discovererTimeouts(Duration watchdog) {
+    if (watchdog.compareTo(Duration.ofSeconds(1)) < 0) {
+      watchdog = Duration.ofSeconds(1);
+    }
+    // The discoverer's timeout property has a floor of one second (a smaller value is refused and the
+    // 15 s default stays).
+    Duration quick = min(watchdog, Duration.ofSeconds(1));
+    Duration patient = min(watchdog, Duration.ofSeconds(10));
+    return new Duration[] {quick, patient};
   }
 
-  /** Probes one input given as a URI GStreamer can open (file:///..., percent-encoded). */
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) < 0 ? a : b;
+  }
+
+  /** Probes one local file; {@code reportedUri} is the URI the record carries. */
   public ProbeOutcome probe(java.nio.file.Path file, String reportedUri, long sizeBytes) {
-    String uri = file.toAbsolutePath().toUri().toString();
-    if (discoverer == null) {
+    if (discoverers[0] == null) {
       throw new IllegalStateException("prober is closed");
     }
+    ProbeOutcome quick = discover(discoverers[0], file, reportedUri, sizeBytes);
+    if (quick != null) {
+      return quick;
+    }
+    // No answer within a second: a lost error, or a slow file. The scan tells which, reliably.
+    StreamScan.Result scan = StreamScan.scan(file, false, timeout);
+    BusOutcome bus = scan.outcome();
+    if (bus.end() == BusOutcome.End.TIMEOUT) {
+      return ProbeOutcome.failed(FailureReason.TIMEOUT, "no preroll within " + timeout.toMillis() + " ms");
+    }
+    if (!bus.ok()) {
+      return bus.error() == null
+          ? ProbeOutcome.failed(FailureReason.CORRUPT, "pipeline error")
+          : ProbeOutcome.failed(bus.error().reason(), bus.error().message());
+    }
+    // A healthy but slow file: the patient discoverer gives the full description.
+    ProbeOutcome patient = discover(discoverers[1], file, reportedUri, sizeBytes);
+    if (patient != null && patient.succeeded()) {
+      return patient;
+    }
+    Topology topology = new Topology();
+    mergeScan(topology, scan);
+    GstStructureText tags = bus.tags().isEmpty() ? null : bus.tags().get(0);
+    return build(topology, new LinkedHashSet<>(), tags, null, scan.durationNanos(), null, reportedUri, sizeBytes);
+  }
+
+  /** One discoverer run: the outcome, or null when it did not answer in its time. */
+  private ProbeOutcome discover(Pointer discoverer, java.nio.file.Path file, String reportedUri, long sizeBytes) {
+    String uri = file.toAbsolutePath().toUri().toString();
     PointerByReference err = new PointerByReference();
     Pointer info = pb.gst_discoverer_discover_uri(discoverer, uri, err);
     NativeError error = NativeError.take(err.getValue());
@@ -84,7 +135,7 @@ public final class GstProber implements AutoCloseable {
         case RESULT_URI_INVALID:
           return ProbeOutcome.failed(FailureReason.IO_ERROR, "GStreamer cannot open this URI");
         case RESULT_TIMEOUT:
-          return scanOnly(file, reportedUri, sizeBytes);
+          return null;
         case RESULT_ERROR:
           return error == null
               ? ProbeOutcome.failed(FailureReason.CORRUPT, "GStreamer reported an error")
@@ -97,24 +148,6 @@ public final class GstProber implements AutoCloseable {
         GstNative.GObject.INSTANCE.g_object_unref(info);
       }
     }
-  }
-
-  /** Probes with a parse-only scan alone (when the discoverer did not answer in time). */
-  private ProbeOutcome scanOnly(java.nio.file.Path file, String reportedUri, long sizeBytes) {
-    StreamScan.Result scan = StreamScan.scan(file, false, timeout);
-    BusOutcome bus = scan.outcome();
-    if (bus.end() == BusOutcome.End.TIMEOUT) {
-      return ProbeOutcome.failed(FailureReason.TIMEOUT, "no preroll within " + timeout.toMillis() + " ms");
-    }
-    if (!bus.ok()) {
-      return bus.error() == null
-          ? ProbeOutcome.failed(FailureReason.CORRUPT, "pipeline error")
-          : ProbeOutcome.failed(bus.error().reason(), bus.error().message());
-    }
-    Topology topology = new Topology();
-    mergeScan(topology, scan);
-    GstStructureText tags = bus.tags().isEmpty() ? null : bus.tags().get(0);
-    return build(topology, new LinkedHashSet<>(), tags, null, scan.durationNanos(), null, reportedUri, sizeBytes);
   }
 
   /** What the walk of the discoverer's stream topology collects. */
@@ -538,9 +571,11 @@ public final class GstProber implements AutoCloseable {
 
   @Override
   public void close() {
-    if (discoverer != null) {
-      GstNative.GObject.INSTANCE.g_object_unref(discoverer);
-      discoverer = null;
+    for (int i = 0; i < discoverers.length; i++) {
+      if (discoverers[i] != null) {
+        GstNative.GObject.INSTANCE.g_object_unref(discoverers[i]);
+        discoverers[i] = null;
+      }
     }
   }
 }

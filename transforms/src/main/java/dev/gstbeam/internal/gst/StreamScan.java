@@ -1,5 +1,6 @@
 package dev.gstbeam.internal.gst;
 
+import dev.gstbeam.internal.probe.FfprobeVocabulary;
 import dev.gstbeam.internal.probe.GstStructureText;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,38 +118,29 @@ public final class StreamScan {
   /**
    * Scans {@code file}. With {@code toEnd} false it stops at preroll; with true it reads every packet
    * and indexes video keyframes.
+   *
+   * <p>The demuxer is chosen here, from typefind's answer and the registry, not by parsebin or
+   * decodebin: those drop an error that a demuxer posts while they are still trying it (their
+   * "filtered" errors), and a damaged file then never prerolls. Elementary streams (MP3, FLAC, ADTS)
+   * and, to the end, each demuxed stream go through parsebin for their parser.
    */
   public static Result scan(Path file, boolean toEnd, Duration timeout) {
     List<ScannedStream> streams = Collections.synchronizedList(new ArrayList<>());
+    List<Element> owned = Collections.synchronizedList(new ArrayList<>());
+    List<Pad> pads = Collections.synchronizedList(new ArrayList<>());
+    List<Runnable> disconnects = Collections.synchronizedList(new ArrayList<>());
     try (PipelineSession session = PipelineSession.create("scan")) {
       Element src = session.add("filesrc");
       src.set("location", file.toString());
-      Element parse = session.add("parsebin");
-      if (!src.link(parse)) {
-        throw new IllegalStateException("cannot link filesrc ! parsebin");
-      }
-      // parsebin's own typefinder names the container (its have-type signal; the caps do not stay on
-      // its pads in pull mode).
-      Element typefind = ((org.freedesktop.gstreamer.Bin) parse).getElementByName("typefind");
-      if (typefind == null) {
-        throw new MissingElementException("typefind (inside parsebin)");
+      Element typefind = session.add("typefind");
+      if (!src.link(typefind)) {
+        throw new IllegalStateException("cannot link filesrc ! typefind");
       }
       String[] typeFound = new String[1];
-      GstNative.HaveType haveType =
-          (tf, probability, caps, data) -> {
-            // Streaming thread: record only.
-            synchronized (typeFound) {
-              typeFound[0] = GstNative.takeString(GstNative.Core.INSTANCE.gst_caps_to_string(caps));
-            }
-          };
-      long haveTypeId =
-          GstNative.GObject.INSTANCE.g_signal_connect_data(
-              org.freedesktop.gstreamer.glib.Natives.getRawPointer(typefind), "have-type", haveType, null, null, 0);
-      List<Element> sinks = Collections.synchronizedList(new ArrayList<>());
-      List<Pad> pads = new ArrayList<>();
-      Element.PAD_ADDED padAdded =
+
+      // A stream pad (from the demuxer, or from parsebin): record it and give it a sink.
+      Element.PAD_ADDED toSink =
           (element, pad) -> {
-            // Streaming thread: create and link a sink, record what the pad carries; nothing else.
             Caps caps = pad.getCurrentCaps();
             String capsText = caps == null ? "" : caps.toString();
             if (caps != null) {
@@ -156,47 +148,8 @@ public final class StreamScan {
             }
             ScannedStream stream = new ScannedStream(streams.size(), capsText);
             streams.add(stream);
-            // To the end: sinks that do not wait for preroll, so one demuxer thread feeding several
-            // streams never blocks on a stream that has no data yet. To preroll: a queue per stream
-            // (its own thread) so every sink can preroll whatever the interleaving.
-            Element sink = ElementFactory.make("fakesink", null);
-            sink.set("sync", false);
-            if (toEnd) {
-              sink.set("async", false);
-            }
-            Element head = sink;
-            Element queue = null;
-            if (!toEnd) {
-              queue = ElementFactory.make("queue", null);
-              queue.set("max-size-buffers", 0);
-              queue.set("max-size-time", 0L);
-              queue.set("max-size-bytes", 64 << 20);
-              head = queue;
-            }
-            synchronized (sinks) {
-              sinks.add(sink);
-              if (queue != null) {
-                sinks.add(queue);
-              }
-            }
-            session.pipeline().add(sink);
-            if (queue != null) {
-              session.pipeline().add(queue);
-              queue.link(sink);
-              queue.syncStateWithParent();
-            }
-            sink.syncStateWithParent();
-            Pad sinkPad = head.getStaticPad("sink");
-            try {
-              pad.link(sinkPad);
-            } catch (PadLinkException e) {
-              // leave it unlinked: the bus will carry the not-linked error
-            } finally {
-              sinkPad.dispose();
-            }
-            synchronized (pads) {
-              pads.add(pad);
-            }
+            pads.add(pad);
+            attachSink(session, pad, toEnd, owned);
             if (toEnd) {
               pad.addProbe(
                   PadProbeType.BUFFER,
@@ -217,27 +170,77 @@ public final class StreamScan {
                   });
             }
           };
-      parse.connect(padAdded);
+
+      // A demuxed pad when reading to the end: through parsebin, so parsers set keyframe flags.
+      Element.PAD_ADDED toParser =
+          (element, pad) -> {
+            Element parse = ElementFactory.make("parsebin", null);
+            owned.add(parse);
+            parse.connect(toSink);
+            disconnects.add(() -> parse.disconnect(toSink));
+            session.pipeline().add(parse);
+            parse.syncStateWithParent();
+            Pad sinkPad = parse.getStaticPad("sink");
+            try {
+              pad.link(sinkPad);
+            } catch (PadLinkException e) {
+              // unlinked: the demuxer reports not-linked on the bus
+            } finally {
+              sinkPad.dispose();
+            }
+          };
+
+      GstNative.HaveType haveType =
+          (tf, probability, caps, data) -> {
+            // typefind's thread, during the state change: link the rest of the pipeline, as decodebin does.
+            String type = GstNative.takeString(GstNative.Core.INSTANCE.gst_caps_to_string(caps));
+            synchronized (typeFound) {
+              typeFound[0] = type;
+            }
+            // Tag wrappers (ID3, APE) hide an elementary stream that needs a parser: parsebin's job.
+            java.util.Optional<String> demuxer =
+                FfprobeVocabulary.isTagWrapper(GstStructureText.parse(type).name())
+                    ? java.util.Optional.empty()
+                    : ElementRegistry.get().demuxerFor(type);
+            Element next = ElementFactory.make(demuxer.orElse("parsebin"), null);
+            owned.add(next);
+            Element.PAD_ADDED handler = demuxer.isPresent() && toEnd ? toParser : toSink;
+            next.connect(handler);
+            disconnects.add(() -> next.disconnect(handler));
+            session.pipeline().add(next);
+            // Some demuxers have an always src pad (wavparse): no pad-added will announce it.
+            for (Pad existing : next.getSrcPads()) {
+              handler.padAdded(next, existing);
+            }
+            typefind.link(next);
+            next.syncStateWithParent();
+          };
+      // GStreamer's streaming threads stay attached to the JVM (as gst1-java-core's own callbacks
+      // leave them): detaching one after this callback would break the next callback on it.
+      com.sun.jna.Native.setCallbackThreadInitializer(
+          haveType, new com.sun.jna.CallbackThreadInitializer(true, false, "gstbeam-typefind"));
+      long haveTypeId =
+          GstNative.GObject.INSTANCE.g_signal_connect_data(
+              org.freedesktop.gstreamer.glib.Natives.getRawPointer(typefind), "have-type", haveType, null, null, 0);
       session.onClose(
           () -> {
-            parse.disconnect(padAdded);
-            synchronized (sinks) {
-              sinks.forEach(Element::dispose);
+            GstNative.GObject.INSTANCE.g_signal_handler_disconnect(
+                org.freedesktop.gstreamer.glib.Natives.getRawPointer(typefind), haveTypeId);
+            java.lang.ref.Reference.reachabilityFence(haveType);
+            synchronized (disconnects) {
+              disconnects.forEach(Runnable::run);
+            }
+            synchronized (owned) {
+              owned.forEach(Element::dispose);
             }
           });
+
       BusOutcome outcome = toEnd ? session.play(timeout) : session.preroll(timeout);
       long duration = outcome.ok() ? session.durationNanos() : -1;
       String typeCaps;
       synchronized (typeFound) {
         typeCaps = typeFound[0];
       }
-      session.onClose(
-          () -> {
-            GstNative.GObject.INSTANCE.g_signal_handler_disconnect(
-                org.freedesktop.gstreamer.glib.Natives.getRawPointer(typefind), haveTypeId);
-            java.lang.ref.Reference.reachabilityFence(haveType);
-            typefind.dispose();
-          });
       synchronized (streams) {
         synchronized (pads) {
           for (int i = 0; i < streams.size() && i < pads.size(); i++) {
@@ -246,6 +249,45 @@ public final class StreamScan {
         }
         return new Result(outcome, List.copyOf(streams), duration, typeCaps);
       }
+    }
+  }
+
+  /**
+   * To the end: a sink that does not wait for preroll, so one demuxer thread feeding several streams
+   * never blocks on a stream that has no data yet. To preroll: a queue per stream (its own thread) so
+   * every sink can preroll whatever the interleaving.
+   */
+  private static void attachSink(PipelineSession session, Pad pad, boolean toEnd, List<Element> owned) {
+    Element sink = ElementFactory.make("fakesink", null);
+    sink.set("sync", false);
+    if (toEnd) {
+      sink.set("async", false);
+    }
+    Element head = sink;
+    Element queue = null;
+    if (!toEnd) {
+      queue = ElementFactory.make("queue", null);
+      queue.set("max-size-buffers", 0);
+      queue.set("max-size-time", 0L);
+      queue.set("max-size-bytes", 64 << 20);
+      head = queue;
+    }
+    owned.add(sink);
+    session.pipeline().add(sink);
+    if (queue != null) {
+      owned.add(queue);
+      session.pipeline().add(queue);
+      queue.link(sink);
+      queue.syncStateWithParent();
+    }
+    sink.syncStateWithParent();
+    Pad sinkPad = head.getStaticPad("sink");
+    try {
+      pad.link(sinkPad);
+    } catch (PadLinkException e) {
+      // unlinked: the bus carries the not-linked error
+    } finally {
+      sinkPad.dispose();
     }
   }
 }
