@@ -119,8 +119,8 @@ public final class StreamScan {
    * Scans {@code file}. With {@code toEnd} false it stops at preroll; with true it reads every packet
    * and indexes video keyframes.
    *
-   * <p>The demuxer is chosen here, from typefind's answer and the registry, not by parsebin or
-   * decodebin: those drop an error that a demuxer posts while they are still trying it (their
+   * <p>The demuxer is chosen here, from typefind's answer (its own short pipeline) and the registry, not
+   * by parsebin or decodebin: those drop an error that a demuxer posts while they are still trying it (their
    * "filtered" errors), and a damaged file then never prerolls. Elementary streams (MP3, FLAC, ADTS)
    * and, to the end, each demuxed stream go through parsebin for their parser.
    */
@@ -129,14 +129,15 @@ public final class StreamScan {
     List<Element> owned = Collections.synchronizedList(new ArrayList<>());
     List<Pad> pads = Collections.synchronizedList(new ArrayList<>());
     List<Runnable> disconnects = Collections.synchronizedList(new ArrayList<>());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    TypeFound found = typeOf(file, timeout);
+    if (found.type() == null) {
+      return new Result(found.outcome(), List.of(), -1, null);
+    }
+    String typeCaps = found.type();
     try (PipelineSession session = PipelineSession.create("scan")) {
       Element src = session.add("filesrc");
       src.set("location", file.toString());
-      Element typefind = session.add("typefind");
-      if (!src.link(typefind)) {
-        throw new IllegalStateException("cannot link filesrc ! typefind");
-      }
-      String[] typeFound = new String[1];
 
       // A stream pad (from the demuxer, or from parsebin): record it and give it a sink.
       Element.PAD_ADDED toSink =
@@ -190,43 +191,24 @@ public final class StreamScan {
             }
           };
 
-      GstNative.HaveType haveType =
-          (tf, probability, caps, data) -> {
-            // typefind's thread, during the state change: link the rest of the pipeline, as decodebin does.
-            String type = GstNative.takeString(GstNative.Core.INSTANCE.gst_caps_to_string(caps));
-            synchronized (typeFound) {
-              typeFound[0] = type;
-            }
-            // Tag wrappers (ID3, APE) hide an elementary stream that needs a parser: parsebin's job.
-            java.util.Optional<String> demuxer =
-                FfprobeVocabulary.isTagWrapper(GstStructureText.parse(type).name())
-                    ? java.util.Optional.empty()
-                    : ElementRegistry.get().demuxerFor(type);
-            Element next = ElementFactory.make(demuxer.orElse("parsebin"), null);
-            owned.add(next);
-            Element.PAD_ADDED handler = demuxer.isPresent() && toEnd ? toParser : toSink;
-            next.connect(handler);
-            disconnects.add(() -> next.disconnect(handler));
-            session.pipeline().add(next);
-            // Some demuxers have an always src pad (wavparse): no pad-added will announce it.
-            for (Pad existing : next.getSrcPads()) {
-              handler.padAdded(next, existing);
-            }
-            typefind.link(next);
-            next.syncStateWithParent();
-          };
-      // GStreamer's streaming threads stay attached to the JVM (as gst1-java-core's own callbacks
-      // leave them): detaching one after this callback would break the next callback on it.
-      com.sun.jna.Native.setCallbackThreadInitializer(
-          haveType, new com.sun.jna.CallbackThreadInitializer(true, false, "gstbeam-typefind"));
-      long haveTypeId =
-          GstNative.GObject.INSTANCE.g_signal_connect_data(
-              org.freedesktop.gstreamer.glib.Natives.getRawPointer(typefind), "have-type", haveType, null, null, 0);
+      // Tag wrappers (ID3, APE) hide an elementary stream that needs a parser: parsebin's job.
+      java.util.Optional<String> demuxer =
+          FfprobeVocabulary.isTagWrapper(GstStructureText.parse(typeCaps).name())
+              ? java.util.Optional.empty()
+              : ElementRegistry.get().demuxerFor(typeCaps);
+      Element next = session.add(demuxer.orElse("parsebin"));
+      Element.PAD_ADDED handler = demuxer.isPresent() && toEnd ? toParser : toSink;
+      next.connect(handler);
+      disconnects.add(() -> next.disconnect(handler));
+      if (!src.link(next)) {
+        throw new IllegalStateException("cannot link filesrc to " + demuxer.orElse("parsebin"));
+      }
+      // Some demuxers have an always src pad (wavparse): no pad-added will announce it.
+      for (Pad existing : next.getSrcPads()) {
+        handler.padAdded(next, existing);
+      }
       session.onClose(
           () -> {
-            GstNative.GObject.INSTANCE.g_signal_handler_disconnect(
-                org.freedesktop.gstreamer.glib.Natives.getRawPointer(typefind), haveTypeId);
-            java.lang.ref.Reference.reachabilityFence(haveType);
             synchronized (disconnects) {
               disconnects.forEach(Runnable::run);
             }
@@ -234,13 +216,9 @@ public final class StreamScan {
               owned.forEach(Element::dispose);
             }
           });
-
-      BusOutcome outcome = toEnd ? session.play(timeout) : session.preroll(timeout);
+      Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+      BusOutcome outcome = toEnd ? session.play(left) : session.preroll(left);
       long duration = outcome.ok() ? session.durationNanos() : -1;
-      String typeCaps;
-      synchronized (typeFound) {
-        typeCaps = typeFound[0];
-      }
       synchronized (streams) {
         synchronized (pads) {
           for (int i = 0; i < streams.size() && i < pads.size(); i++) {
@@ -251,6 +229,50 @@ public final class StreamScan {
       }
     }
   }
+
+  /** What typefind made of a file: its caps, or the bus outcome that says why not. */
+  private record TypeFound(String type, BusOutcome outcome) {}
+
+  /**
+   * Typefinding on its own small pipeline ({@code filesrc ! typefind ! fakesink}), so that the scan
+   * pipeline is built, demuxer included, on the caller's thread before it starts: linking the demuxer
+   * from typefind's have-type callback deadlocks when typefind runs in pull mode (the callback needs
+   * typefind's object lock, which the thread activating typefind's pads holds while it waits for the
+   * callback's thread).
+   */
+  private static TypeFound typeOf(Path file, Duration timeout) {
+    try (PipelineSession session = PipelineSession.create("typefind")) {
+      Element src = session.add("filesrc");
+      src.set("location", file.toString());
+      Element typefind = session.add("typefind");
+      Element sink = session.add("fakesink");
+      sink.set("sync", false);
+      if (!Element.linkMany(src, typefind, sink)) {
+        throw new IllegalStateException("cannot link filesrc ! typefind ! fakesink");
+      }
+      BusOutcome outcome = session.preroll(timeout);
+      if (!outcome.ok()) {
+        return new TypeFound(null, outcome);
+      }
+      Pad pad = typefind.getStaticPad("src");
+      try {
+        Caps caps = pad.getCurrentCaps();
+        if (caps == null) {
+          return new TypeFound(null, outcome);
+        }
+        try {
+          return new TypeFound(caps.toString(), outcome);
+        } finally {
+          caps.dispose();
+        }
+      } finally {
+        pad.dispose();
+      }
+    }
+  }
+
+  // Elements added from pad-added (demuxer streaming threads) follow the pipeline's state, as with
+  // decodebin; only typefinding is kept off the scan pipeline (see typeOf).
 
   /**
    * To the end: a sink that does not wait for preroll, so one demuxer thread feeding several streams
