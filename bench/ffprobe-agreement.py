@@ -51,8 +51,8 @@ for line in (l for p in glob.glob(sys.argv[1] + "/media-*.jsonl") for l in open(
     for typ in ("video", "audio", "subtitle"):
         ours = [s for s in m["streams"] if s["type"] == typ]; theirs = [s for s in fs if s["codec_type"] == typ]
         cmp(path, f"{typ}_count", len(ours), len(theirs), len(ours) == len(theirs))
-        cmp(path, f"{typ}_codecs", sorted(str(s["codec"]) for s in ours), sorted(s.get("codec_name") for s in theirs),
-            sorted(str(s["codec"]) for s in ours) == sorted(s.get("codec_name") for s in theirs))
+        oc, tc = sorted(str(s["codec"]) for s in ours), sorted(str(s.get("codec_name")) for s in theirs)
+        cmp(path, f"{typ}_codecs", oc, tc, oc == tc)
         for o, t in zip(ours, theirs):
             if typ == "video":
                 cmp(path, "width", o["width"], t.get("width"), o["width"] == t.get("width"))
@@ -71,8 +71,10 @@ for line in (l for p in glob.glob(sys.argv[1] + "/media-*.jsonl") for l in open(
                 d = depth(t)
                 if d: cmp(path, "bit_depth", o["bit_depth"], d, o["bit_depth"] == d)
             if typ == "audio":
-                cmp(path, "sample_rate", o["sample_rate"], t.get("sample_rate"), str(o["sample_rate"]) == str(t.get("sample_rate")))
-                cmp(path, "channels", o["channels"], t.get("channels"), o["channels"] == t.get("channels"))
+                if str(t.get("sample_rate", "0")) != "0":
+                    cmp(path, "sample_rate", o["sample_rate"], t.get("sample_rate"), str(o["sample_rate"]) == str(t.get("sample_rate")))
+                if t.get("channels"):  # ffprobe says 0 when it does not know
+                    cmp(path, "channels", o["channels"], t.get("channels"), o["channels"] == t.get("channels"))
             lang = t.get("tags", {}).get("language")
             if lang: cmp(path, "language", o["language"], lang, o["language"] == lang)
     tags = {k.lower(): v for k, v in fmt.get("tags", {}).items()}

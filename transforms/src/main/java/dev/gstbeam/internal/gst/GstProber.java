@@ -464,6 +464,9 @@ public final class GstProber implements AutoCloseable {
       language = leaf.tags().string("language-code");
     }
     b.setLanguage(TagNames.iso639_2(language, container));
+    if (language == null) {
+      b.setLanguage(TagNames.storedDefault(container));
+    }
     if (type.equals("video")) {
       b.setWidth(leaf.width() != null ? leaf.width() : caps.integer("width"));
       b.setHeight(leaf.height() != null ? leaf.height() : caps.integer("height"));

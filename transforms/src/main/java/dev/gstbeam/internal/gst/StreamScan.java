@@ -186,8 +186,6 @@ public final class StreamScan {
               pad.link(sinkPad);
             } catch (PadLinkException e) {
               // unlinked: the demuxer reports not-linked on the bus
-            } finally {
-              sinkPad.dispose();
             }
           };
 
@@ -266,7 +264,10 @@ public final class StreamScan {
           caps.dispose();
         }
       } finally {
-        pad.dispose();
+        // Pad wrappers are not disposed by hand: gst1-java-core caches wrappers by native address,
+        // and a disposed one can be handed back for a new pad at a reused address ("Native object
+        // has been disposed", seen once in 300 probes). Their one reference goes with the wrapper.
+        java.lang.ref.Reference.reachabilityFence(pad);
       }
     }
   }
@@ -308,8 +309,6 @@ public final class StreamScan {
       pad.link(sinkPad);
     } catch (PadLinkException e) {
       // unlinked: the bus carries the not-linked error
-    } finally {
-      sinkPad.dispose();
     }
   }
 }

@@ -59,7 +59,12 @@ public final class FfprobeVocabulary {
       case "audio/x-wav":
         return "wav";
       case "audio/x-rf64":
-        return "rf64";
+        return "wav"; // ffprobe's wav demuxer reads RF64 and names it wav
+      case "application/x-3gp":
+        return "3gp";
+      case "audio/x-amr-nb-sh":
+      case "audio/x-amr-wb-sh":
+        return "amr";
       case "audio/x-w64":
         return "w64";
       case "audio/x-aiff":
@@ -130,6 +135,10 @@ public final class FfprobeVocabulary {
    */
   public static String codecName(GstStructureText caps, String container) {
     String n = caps.name();
+    if (n.startsWith("audio/x-gst-fourcc-") || n.startsWith("video/x-gst-fourcc-")) {
+      // qtdemux names sample entries it has no caps for by their fourcc.
+      return FOURCC.get(n.substring(n.lastIndexOf('-') + 1));
+    }
     switch (n) {
       // video
       case "video/x-h264":
@@ -312,6 +321,8 @@ public final class FfprobeVocabulary {
         return "dvb_teletext";
       case "closedcaption/x-cea-608":
         return "eia_608";
+      case "audio/x-alac-stream":
+        return "alac";
       case "application/x-subtitle-tmplayer":
       case "application/x-subtitle-mpl2":
       case "application/x-subtitle-sami":
@@ -320,6 +331,10 @@ public final class FfprobeVocabulary {
         return null;
     }
   }
+
+  /** MP4 sample entry fourccs that qtdemux exposes as x-gst-fourcc caps, in ffprobe's names. */
+  private static final Map<String, String> FOURCC =
+      Map.of("mhm1", "mpegh_3d_audio", "mha1", "mpegh_3d_audio", "mlpa", "truehd");
 
   private static final Map<String, String> ADPCM =
       Map.of(

@@ -62,6 +62,27 @@ public final class TagNames {
     return t;
   }
 
+  /**
+   * The language a container stores when a track sets none, which GStreamer reports as no tag: MP4
+   * and QuickTime always store one, "und" by default; Matroska's default is "eng". Null elsewhere.
+   */
+  public static String storedDefault(String container) {
+    if (container == null) {
+      return null;
+    }
+    switch (container) {
+      case "mp4":
+      case "mov":
+      case "3gp":
+        return "und";
+      case "matroska":
+      case "webm":
+        return "eng";
+      default:
+        return null;
+    }
+  }
+
   /** 639-2/B codes that differ from the /T code Java's Locale gives. */
   private static final Map<String, String> T_TO_B =
       Map.ofEntries(

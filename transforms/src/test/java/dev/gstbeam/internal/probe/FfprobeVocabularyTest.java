@@ -38,6 +38,9 @@ public class FfprobeVocabularyTest {
     assertThat(codec("audio/x-wma, wmaversion=(int)3"), equalTo("wmapro"));
     assertThat(codec("subpicture/x-pgs"), equalTo("hdmv_pgs_subtitle"));
     assertThat(codec("application/x-subtitle-unknown"), nullValue());
+    assertThat(codec("audio/x-gst-fourcc-mhm1, rate=(int)48000"), equalTo("mpegh_3d_audio"));
+    assertThat(codec("audio/x-gst-fourcc-mlpa"), equalTo("truehd"));
+    assertThat(codec("audio/x-gst-fourcc-fpcm"), nullValue());
     assertThat(
         FfprobeVocabulary.codecName(GstStructureText.parse("text/x-raw, format=(string)pango-markup"), "mp4"),
         equalTo("mov_text"));
@@ -60,6 +63,8 @@ public class FfprobeVocabularyTest {
     assertThat(container("audio/x-flac"), equalTo("flac"));
     assertThat(container("audio/mpeg, mpegversion=(int)1, layer=(int)3"), equalTo("mp3"));
     assertThat(container("audio/AMR"), equalTo("amr"));
+    assertThat(container("audio/x-amr-wb-sh"), equalTo("amr"));
+    assertThat(container("audio/x-rf64"), equalTo("wav"));
   }
 
   @Test
@@ -85,5 +90,8 @@ public class FfprobeVocabularyTest {
     assertThat(TagNames.iso639_2("de", "mp4"), equalTo("deu"));
     assertThat(TagNames.iso639_2("en", "matroska"), equalTo("eng"));
     assertThat(TagNames.iso639_2("und", "matroska"), equalTo("und"));
+    assertThat(TagNames.storedDefault("mp4"), equalTo("und"));
+    assertThat(TagNames.storedDefault("matroska"), equalTo("eng"));
+    assertThat(TagNames.storedDefault("mpegts"), nullValue());
   }
 }
