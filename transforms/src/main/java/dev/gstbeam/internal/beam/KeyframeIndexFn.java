@@ -68,14 +68,7 @@ public final class KeyframeIndexFn extends DoFn<FileIO.ReadableFile, KeyframeInd
       message = e.getClass().getSimpleName() + ": " + ProbeFn.oneLine(e);
     }
     out.get(failureTag)
-        .output(
-            Failure.newBuilder()
-                .setUri(uri)
-                .setStage(Stage.PROBE.wireName())
-                .setReason(reason.name())
-                .setMessage(message)
-                .setAttempts(1)
-                .build());
+.output(Failures.of(uri, Stage.PROBE, reason, message, 1));
   }
 
   static KeyframeIndex toIndex(String uri, StreamScan.Result scan) {

@@ -80,14 +80,7 @@ public final class ProbeFn extends DoFn<FileIO.ReadableFile, MediaInfo> {
       FAILED.inc();
       Metrics.counter(ProbeFn.class, "failures_" + outcome.reason().name()).inc();
       out.get(failureTag)
-          .output(
-              Failure.newBuilder()
-                  .setUri(uri)
-                  .setStage(Stage.PROBE.wireName())
-                  .setReason(outcome.reason().name())
-                  .setMessage(outcome.message())
-                  .setAttempts(1)
-                  .build());
+.output(Failures.of(uri, Stage.PROBE, outcome.reason(), outcome.message(), 1));
     }
   }
 
