@@ -12,4 +12,6 @@ mvn -q -B -Dstyle.color=never -pl transforms test-compile dependency:build-class
 CP="transforms/target/classes:transforms/target/test-classes:$(cat transforms/target/bench.classpath)"
 points="200 500 1000 2000"
 [ "$TOTAL" -gt 2000 ] && points="$points $TOTAL"
+# As ./gstbeam runs it (MALLOC_ARENA_MAX=2); MALLOC_ARENA_MAX=16 is glibc's default on 2 cores.
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 exec java -Xmx512m -cp "$CP" dev.gstbeam.bench.ProbeRssBench testdata/corpus "$TOTAL" $points

@@ -79,8 +79,7 @@ public final class ProbeFn extends DoFn<FileIO.ReadableFile, MediaInfo> {
     } else {
       FAILED.inc();
       Metrics.counter(ProbeFn.class, "failures_" + outcome.reason().name()).inc();
-      out.get(failureTag)
-.output(Failures.of(uri, Stage.PROBE, outcome.reason(), outcome.message(), 1));
+      out.get(failureTag).output(Failures.of(uri, Stage.PROBE, outcome.reason(), outcome.message(), 1));
     }
   }
 

@@ -69,6 +69,9 @@ public final class GstProber implements AutoCloseable {
    */
   static final int DISCOVERER_TRIES = 2;
 
+  /** Files up to this size without a reported duration get one from a parse-only pass. */
+  static final long SCAN_FOR_DURATION_MAX_BYTES = 64L << 20;
+
   static Duration[] discovererTimeouts(Duration watchdog) {
     if (watchdog.compareTo(Duration.ofSeconds(1)) < 0) {
       watchdog = Duration.ofSeconds(1);
@@ -212,6 +215,15 @@ public final class GstProber implements AutoCloseable {
     long durationNs = pb.gst_discoverer_info_get_duration(info);
     if (durationNs <= 0 && scannedDuration != null) {
       durationNs = scannedDuration;
+    }
+    if (durationNs <= 0 && sizeBytes <= SCAN_FOR_DURATION_MAX_BYTES) {
+      // Short MPEG-TS and elementary streams carry too few clock references for the demuxer to
+      // estimate a duration; ffprobe reads their timestamps instead. So does a parse-only pass here,
+      // bounded by size (a large file has the references, and gets a duration from the demuxer).
+      StreamScan.Result full = StreamScan.scan(file, true, timeout);
+      if (full.outcome().ok() && full.extentNanos() > 0) {
+        durationNs = full.extentNanos();
+      }
     }
     return build(topology, missing, infoTags, topology.containerTags, durationNs,
         pb.gst_discoverer_info_get_toc(info), reportedUri, sizeBytes);
@@ -580,5 +592,6 @@ public final class GstProber implements AutoCloseable {
         discoverers[i] = null;
       }
     }
+    NativeHeap.trim();
   }
 }

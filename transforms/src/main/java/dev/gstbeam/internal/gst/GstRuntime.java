@@ -32,6 +32,7 @@ public final class GstRuntime {
       }
       try {
         if (!Gst.isInitialized()) {
+          NativeHeap.checkArenaLimit();
           Gst.init(Version.of(1, 16), "gstbeam");
         }
         ready = true;

@@ -33,6 +33,8 @@ public final class StreamScan {
     private volatile Boolean video;
     private long frames;
     private long firstPts = -1;
+    private long startPts = -1;
+    private long endPts = -1;
     private final List<Long> keyframePts = new ArrayList<>();
     private final List<Long> keyframeNumbers = new ArrayList<>();
 
@@ -99,6 +101,28 @@ public final class StreamScan {
       return List.copyOf(keyframeNumbers);
     }
 
+    /** Start and end (last timestamp plus its duration) of the packets seen, any stream type. */
+    synchronized void onExtent(long pts, long duration) {
+      if (pts < 0) {
+        return;
+      }
+      if (startPts < 0 || pts < startPts) {
+        startPts = pts;
+      }
+      long end = pts + Math.max(0, duration);
+      if (end > endPts) {
+        endPts = end;
+      }
+    }
+
+    synchronized long startPtsNanos() {
+      return startPts;
+    }
+
+    synchronized long endPtsNanos() {
+      return endPts;
+    }
+
     synchronized void onBuffer(long pts, boolean delta) {
       if (pts >= 0 && (firstPts < 0 || pts < firstPts)) {
         firstPts = pts;
@@ -113,7 +137,24 @@ public final class StreamScan {
 
   /** What a scan found. */
   public record Result(
-      BusOutcome outcome, List<ScannedStream> streams, long durationNanos, String typeCaps) {}
+      BusOutcome outcome, List<ScannedStream> streams, long durationNanos, String typeCaps) {
+
+    /**
+     * After a scan to the end: from the earliest packet's timestamp to the latest packet's end, over all
+     * streams (what ffprobe reports for containers without an index); -1 when nothing was timed.
+     */
+    public long extentNanos() {
+      long start = Long.MAX_VALUE;
+      long end = -1;
+      for (ScannedStream s : streams) {
+        if (s.startPtsNanos() >= 0) {
+          start = Math.min(start, s.startPtsNanos());
+          end = Math.max(end, s.endPtsNanos());
+        }
+      }
+      return end < 0 || end <= start ? -1 : end - start;
+    }
+  }
 
   /**
    * Scans {@code file}. With {@code toEnd} false it stops at preroll; with true it reads every packet
@@ -155,10 +196,11 @@ public final class StreamScan {
               pad.addProbe(
                   PadProbeType.BUFFER,
                   (p, info) -> {
+                    Buffer b = info.getBuffer();
+                    stream.onExtent(b.getPresentationTimestamp(), b.getDuration());
                     if (!stream.isVideo(p)) {
                       return PadProbeReturn.OK;
                     }
-                    Buffer b = info.getBuffer();
                     EnumSet<BufferFlags> flags = b.getFlags();
                     if (flags.contains(BufferFlags.GAP)
                         || (flags.contains(BufferFlags.HEADER) && stream.hasInBandHeaders())) {
