@@ -1,8 +1,15 @@
 package dev.gstbeam.runners;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
@@ -60,7 +67,42 @@ public final class RunnerSelection {
     if (flinkMaster == null) {
       // One embedded TaskManager with a slot per parallel subtask; the web UI stays off.
       flink.setMaxParallelism(Math.max(p, 1));
+      if (flink.getFlinkConfDir() == null) {
+        flink.setFlinkConfDir(embeddedConfDir().toString());
+      }
     }
     return flink;
+  }
+
+  /**
+   * A configuration directory for the embedded cluster whose {@code io.tmp.dirs} is a directory of this
+   * JVM's own, deleted when the JVM exits: Flink unpacks its RPC system (a 22 MB jar) and keeps its
+   * mini-cluster working directories there, and leaves both behind in the system temp directory
+   * otherwise, one set per job.
+   */
+  private static synchronized Path embeddedConfDir() {
+    if (embeddedConf == null) {
+      try {
+        Path base = Files.createTempDirectory("gstbeam-flink-");
+        Path tmp = Files.createDirectories(base.resolve("tmp"));
+        Path conf = Files.createDirectories(base.resolve("conf"));
+        Files.writeString(conf.resolve("flink-conf.yaml"), "io.tmp.dirs: " + tmp + "\n", StandardCharsets.UTF_8);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(base), "gstbeam-flink-tmp-cleanup"));
+        embeddedConf = conf;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a temporary directory for the embedded Flink cluster", e);
+      }
+    }
+    return embeddedConf;
+  }
+
+  private static Path embeddedConf;
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // best effort at exit
+    }
   }
 }
