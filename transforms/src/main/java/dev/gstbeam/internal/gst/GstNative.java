@@ -65,6 +65,9 @@ final class GstNative {
     Pointer gst_object_get_name(Pointer object);
 
     Pointer gst_structure_get_name(Pointer structure);
+
+    /** Sets a property from its string form, as gst-launch does (enums by nick, numbers, booleans). */
+    void gst_util_set_object_arg(Pointer object, String name, String value);
   }
 
   /** libglib-2.0. */

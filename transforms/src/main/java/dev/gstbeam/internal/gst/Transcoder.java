@@ -1,0 +1,261 @@
+package dev.gstbeam.internal.gst;
+
+import dev.gstbeam.FailureReason;
+import dev.gstbeam.internal.probe.GstStructureText;
+import dev.gstbeam.internal.transcode.EncoderSettings;
+import dev.gstbeam.internal.transcode.OutputGeometry;
+import dev.gstbeam.internal.transcode.Profile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.freedesktop.gstreamer.Caps;
+import org.freedesktop.gstreamer.Element;
+import org.freedesktop.gstreamer.ElementFactory;
+import org.freedesktop.gstreamer.Pad;
+import org.freedesktop.gstreamer.PadLinkException;
+import org.freedesktop.gstreamer.glib.Natives;
+
+/**
+ * Transcodes one local file to one local file with a {@link Profile}, all elements made by factory:
+ *
+ * <pre>
+ * filesrc ! decodebin
+ *   video: queue ! videoconvert [! deinterlace fields=top] ! videoscale [! videorate]
+ *          ! capsfilter(format, size, square pixels) ! encoder ! parser ! muxer
+ *   audio: queue ! audioconvert ! audioresample ! capsfilter(channels) ! encoder ! muxer
+ * muxer ! filesink
+ * </pre>
+ *
+ * The first video and the first audio stream are kept; other streams (more audio tracks, subtitles,
+ * data) end in a fakesink and are listed in the result's notes. Deinterlacing keeps one frame per
+ * source frame (top fields), so frame counts compare one to one. Orientation tags pass through
+ * decodebin to the muxer, which writes them as the track's display matrix: rotation is kept as
+ * metadata, pixels are not turned.
+ */
+public final class Transcoder {
+  private Transcoder() {}
+
+  /** How a transcode ended. */
+  public record Outcome(
+      boolean ok,
+      FailureReason reason,
+      String message,
+      String videoEncoder,
+      OutputGeometry geometry,
+      boolean video,
+      boolean audio,
+      List<String> notes) {}
+
+  /**
+   * Transcodes {@code source} into {@code target} (which the caller names, a temporary path) within
+   * {@code timeout}. {@code threads}: encoder threads (the slot's share of the machine).
+   */
+  public static Outcome transcode(Path source, Path target, Profile profile, Duration timeout, int threads) {
+    ElementRegistry registry = ElementRegistry.get();
+    EncoderSettings.ElementSpec videoSpec;
+    EncoderSettings.ElementSpec audioSpec;
+    try {
+      videoSpec = EncoderSettings.videoEncoder(profile, threads, registry::hasElement);
+      audioSpec = EncoderSettings.audioEncoder(profile, registry::hasElement);
+    } catch (IllegalStateException e) {
+      return failed(FailureReason.MISSING_PLUGIN, e.getMessage());
+    }
+    List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    AtomicReference<OutputGeometry> geometry = new AtomicReference<>();
+    AtomicReference<String> linkError = new AtomicReference<>();
+    boolean[] have = new boolean[2]; // video, audio
+    List<Element> owned = Collections.synchronizedList(new ArrayList<>());
+
+    try (PipelineSession session = PipelineSession.create("transcode")) {
+      Element src = session.add("filesrc");
+      src.set("location", source.toString());
+      Element decode = session.add("decodebin");
+      EncoderSettings.ElementSpec muxSpec = EncoderSettings.muxer(profile);
+      Element mux = session.add(muxSpec.factory());
+      apply(mux, muxSpec.properties());
+      Element sink = session.add("filesink");
+      sink.set("location", target.toString());
+      if (!src.link(decode) || !mux.link(sink)) {
+        return failed(FailureReason.INTERNAL, "cannot link filesrc/decodebin or muxer/filesink");
+      }
+      Element.PAD_ADDED onPad = (element, pad) -> {
+        Caps caps = pad.getCurrentCaps();
+        String capsText = caps == null ? "" : caps.toString();
+        if (caps != null) {
+          caps.dispose();
+        }
+        GstStructureText c = GstStructureText.parse(capsText);
+        try {
+          synchronized (have) {
+            if (c.name().equals("video/x-raw") && !have[0]) {
+              have[0] = true;
+              geometry.set(videoChain(session, pad, c, profile, videoSpec, mux, owned));
+              return;
+            }
+            if (c.name().equals("audio/x-raw") && !have[1]) {
+              have[1] = true;
+              audioChain(session, pad, c, profile, audioSpec, mux, owned);
+              return;
+            }
+          }
+          notes.add("dropped stream " + c.name());
+          discard(session, pad, owned);
+        } catch (RuntimeException e) {
+          linkError.compareAndSet(null, e.getMessage());
+          discard(session, pad, owned);
+        }
+      };
+      decode.connect(onPad);
+      session.onClose(() -> {
+        decode.disconnect(onPad);
+        synchronized (owned) {
+          owned.forEach(Element::dispose);
+        }
+      });
+      BusOutcome bus = session.play(timeout);
+      if (linkError.get() != null) {
+        return failed(FailureReason.INTERNAL, "cannot build the encoding chain: " + linkError.get());
+      }
+      switch (bus.end()) {
+        case EOS:
+          break;
+        case TIMEOUT:
+          return failed(FailureReason.TIMEOUT, "transcode did not finish within " + timeout.toSeconds() + " s");
+        default:
+          NativeError err = bus.error();
+          return err == null
+              ? failed(FailureReason.CORRUPT, "pipeline error")
+              : failed(err.reason(), err.message() + (bus.errorSource() == null ? "" : " (" + bus.errorSource() + ")"));
+      }
+      if (!have[0] && !have[1]) {
+        return failed(FailureReason.CORRUPT, "no decodable audio or video stream");
+      }
+      return new Outcome(true, null, null, have[0] ? videoSpec.factory() : null, geometry.get(), have[0], have[1],
+          List.copyOf(notes));
+    } catch (MissingElementException e) {
+      return failed(FailureReason.MISSING_PLUGIN, e.getMessage());
+    }
+  }
+
+  private static OutputGeometry videoChain(PipelineSession session, Pad pad, GstStructureText caps, Profile profile,
+      EncoderSettings.ElementSpec encoderSpec, Element mux, List<Element> owned) {
+    int w = orZero(caps.integer("width"));
+    int h = orZero(caps.integer("height"));
+    int[] par = caps.fraction("pixel-aspect-ratio");
+    OutputGeometry g = OutputGeometry.of(w, h, par == null ? 1 : par[0], par == null ? 1 : par[1], profile.maxHeight());
+    String mode = caps.string("interlace-mode");
+    boolean interlaced = mode != null && !mode.equals("progressive");
+
+    List<Element> chain = new ArrayList<>();
+    chain.add(make("queue", owned));
+    chain.add(make("videoconvert", owned));
+    if (interlaced) {
+      Element deinterlace = make("deinterlace", owned);
+      setArg(deinterlace, "fields", "top");
+      chain.add(deinterlace);
+    }
+    chain.add(make("videoscale", owned));
+    String rate = "";
+    if (profile.frameRate() > 0) {
+      chain.add(make("videorate", owned));
+      rate = ",framerate=" + profile.frameRate() + "/1";
+    }
+    Element filter = make("capsfilter", owned);
+    // Our own numbers and names only: no user data in caps text.
+    setArg(filter, "caps", "video/x-raw,format=" + profile.pixelFormat() + ",width=" + g.width() + ",height="
+        + g.height() + ",pixel-aspect-ratio=1/1" + rate);
+    chain.add(filter);
+    Element encoder = make(encoderSpec.factory(), owned);
+    apply(encoder, encoderSpec.properties());
+    chain.add(encoder);
+    chain.add(make(EncoderSettings.videoParser(profile), owned));
+    attach(session, pad, chain, mux);
+    return g;
+  }
+
+  private static void audioChain(PipelineSession session, Pad pad, GstStructureText caps, Profile profile,
+      EncoderSettings.ElementSpec encoderSpec, Element mux, List<Element> owned) {
+    int channels = Math.min(profile.audioChannels(), Math.max(1, orZero(caps.integer("channels"))));
+    List<Element> chain = new ArrayList<>();
+    chain.add(make("queue", owned));
+    chain.add(make("audioconvert", owned));
+    chain.add(make("audioresample", owned));
+    Element filter = make("capsfilter", owned);
+    setArg(filter, "caps", "audio/x-raw,channels=" + channels);
+    chain.add(filter);
+    Element encoder = make(encoderSpec.factory(), owned);
+    apply(encoder, encoderSpec.properties());
+    chain.add(encoder);
+    if (profile.audioCodec().equals("aac") && ElementRegistry.get().hasElement("aacparse")) {
+      chain.add(make("aacparse", owned));
+    }
+    attach(session, pad, chain, mux);
+  }
+
+  /** Adds {@code chain} to the pipeline, links pad ! chain ! mux, and starts the new elements. */
+  private static void attach(PipelineSession session, Pad pad, List<Element> chain, Element mux) {
+    for (Element e : chain) {
+      session.pipeline().add(e);
+    }
+    for (int i = 0; i + 1 < chain.size(); i++) {
+      if (!chain.get(i).link(chain.get(i + 1))) {
+        throw new IllegalStateException("cannot link " + chain.get(i).getName() + " to " + chain.get(i + 1).getName());
+      }
+    }
+    Element last = chain.get(chain.size() - 1);
+    if (!last.link(mux)) {
+      throw new IllegalStateException("the muxer refuses " + last.getName() + "'s output");
+    }
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      chain.get(i).syncStateWithParent();
+    }
+    try {
+      pad.link(chain.get(0).getStaticPad("sink"));
+    } catch (PadLinkException e) {
+      throw new IllegalStateException("cannot link the decoded stream: " + e.getLinkResult());
+    }
+  }
+
+  private static void discard(PipelineSession session, Pad pad, List<Element> owned) {
+    Element sink = make("fakesink", owned);
+    sink.set("sync", false);
+    sink.set("async", false);
+    session.pipeline().add(sink);
+    sink.syncStateWithParent();
+    try {
+      pad.link(sink.getStaticPad("sink"));
+    } catch (PadLinkException e) {
+      // not-linked will show on the bus
+    }
+  }
+
+  private static Element make(String factory, List<Element> owned) {
+    Element e = ElementFactory.make(factory, null);
+    if (e == null) {
+      throw new MissingElementException(factory);
+    }
+    owned.add(e);
+    return e;
+  }
+
+  /** Sets properties from their string forms (enum nicks, numbers, booleans), as GStreamer parses them. */
+  static void apply(Element e, Map<String, Object> properties) {
+    properties.forEach((k, v) -> setArg(e, k, String.valueOf(v)));
+  }
+
+  static void setArg(Element e, String name, String value) {
+    GstNative.Core.INSTANCE.gst_util_set_object_arg(Natives.getRawPointer(e), name, value);
+  }
+
+  private static int orZero(Integer i) {
+    return i == null ? 0 : i;
+  }
+
+  private static Outcome failed(FailureReason reason, String message) {
+    return new Outcome(false, reason, message, null, null, false, false, List.of());
+  }
+}

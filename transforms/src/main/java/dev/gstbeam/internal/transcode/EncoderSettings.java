@@ -1,0 +1,149 @@
+package dev.gstbeam.internal.transcode;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Which GStreamer elements encode, parse and mux a profile's streams, with which properties. Pure: the
+ * caller says which elements exist here ({@code available}), so the choice is unit-tested without
+ * GStreamer.
+ *
+ * <p>x264enc: {@code speed-preset} applies x264's own preset (checked: the encoder's SEI options string
+ * matches ffmpeg's {@code -preset P -crf N} field by field), {@code pass=qual} with {@code quantizer}
+ * is x264's CRF; in that mode x264enc also sets VBV from {@code bitrate} (default 2,048 kb/s, which
+ * would cap quality), so the bitrate is raised to its maximum and VBV never binds. x265enc takes its
+ * CRF through {@code option-string}. vp9enc and av1enc run in constant-quality mode ({@code end-usage=q};
+ * av1enc has no cq-level, so its quantizer range is pinned to the level), speed from the preset.
+ */
+public final class EncoderSettings {
+  private EncoderSettings() {}
+
+  /** An element to create and the properties to set on it, in order. */
+  public record ElementSpec(String factory, Map<String, Object> properties) {}
+
+  /** x264/x265 preset names to libvpx/libaom speed (cpu-used), fastest first. */
+  private static final Map<String, Integer> VPX_SPEED = Map.of(
+      "ultrafast", 8, "superfast", 8, "veryfast", 7, "faster", 6, "fast", 5,
+      "medium", 5, "slow", 4, "slower", 3, "veryslow", 2);
+
+  private static final Map<String, Integer> AOM_SPEED = Map.of(
+      "ultrafast", 10, "superfast", 9, "veryfast", 9, "faster", 8, "fast", 8,
+      "medium", 7, "slow", 6, "slower", 5, "veryslow", 4);
+
+  /** The video encoder for {@code p}, or throws {@link IllegalStateException} naming what is missing. */
+  public static ElementSpec videoEncoder(Profile p, int threads, Predicate<String> available) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    switch (p.videoCodec()) {
+      case "h264":
+        require(available, "x264enc");
+        props.put("speed-preset", p.preset());
+        if (p.bitrateKbps() > 0) {
+          props.put("pass", "cbr");
+          props.put("bitrate", p.bitrateKbps());
+        } else {
+          props.put("pass", "qual");
+          props.put("quantizer", p.crf());
+          props.put("bitrate", 2_048_000);
+        }
+        props.put("threads", threads);
+        return new ElementSpec("x264enc", props);
+      case "hevc":
+        require(available, "x265enc");
+        props.put("speed-preset", p.preset());
+        if (p.bitrateKbps() > 0) {
+          props.put("bitrate", p.bitrateKbps());
+        } else {
+          props.put("option-string", "crf=" + p.crf() + ":pools=" + threads);
+        }
+        return new ElementSpec("x265enc", props);
+      case "vp9":
+        require(available, "vp9enc");
+        if (p.bitrateKbps() > 0) {
+          props.put("end-usage", "vbr");
+          props.put("target-bitrate", p.bitrateKbps() * 1000);
+        } else {
+          props.put("end-usage", "q");
+          props.put("cq-level", p.crf());
+        }
+        props.put("deadline", 1L);
+        props.put("cpu-used", VPX_SPEED.get(p.preset()));
+        props.put("row-mt", true);
+        props.put("threads", threads);
+        props.put("keyframe-max-dist", 250);
+        return new ElementSpec("vp9enc", props);
+      case "av1":
+        require(available, "av1enc");
+        if (p.bitrateKbps() > 0) {
+          props.put("end-usage", "vbr");
+          props.put("target-bitrate", p.bitrateKbps());
+        } else {
+          props.put("end-usage", "q");
+          props.put("min-quantizer", p.crf());
+          props.put("max-quantizer", p.crf());
+        }
+        props.put("usage-profile", "realtime");
+        props.put("cpu-used", AOM_SPEED.get(p.preset()));
+        props.put("row-mt", true);
+        props.put("threads", threads);
+        props.put("keyframe-max-dist", 250);
+        return new ElementSpec("av1enc", props);
+      default:
+        throw new IllegalArgumentException("video codec " + p.videoCodec());
+    }
+  }
+
+  /** The parser after the video encoder (keyframe flags, stream format for the muxer). */
+  public static String videoParser(Profile p) {
+    return switch (p.videoCodec()) {
+      case "h264" -> "h264parse";
+      case "hevc" -> "h265parse";
+      case "vp9" -> "vp9parse";
+      case "av1" -> "av1parse";
+      default -> throw new IllegalArgumentException(p.videoCodec());
+    };
+  }
+
+  /** The audio encoder: for AAC the first of avenc_aac (ffmpeg's own), fdkaacenc, voaacenc found. */
+  public static ElementSpec audioEncoder(Profile p, Predicate<String> available) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    if (p.audioCodec().equals("opus")) {
+      require(available, "opusenc");
+      props.put("bitrate", p.audioBitrate());
+      return new ElementSpec("opusenc", props);
+    }
+    for (String f : List.of("avenc_aac", "fdkaacenc", "voaacenc")) {
+      if (available.test(f)) {
+        props.put("bitrate", p.audioBitrate());
+        return new ElementSpec(f, props);
+      }
+    }
+    throw new IllegalStateException("no AAC encoder here (need one of avenc_aac, fdkaacenc, voaacenc)");
+  }
+
+  /** The muxer for the profile's container. */
+  public static ElementSpec muxer(Profile p) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    return switch (p.container()) {
+      case "mp4" -> {
+        props.put("faststart", true);
+        yield new ElementSpec("mp4mux", props);
+      }
+      case "webm" -> new ElementSpec("webmmux", props);
+      case "mkv" -> new ElementSpec("matroskamux", props);
+      default -> throw new IllegalArgumentException(p.container());
+    };
+  }
+
+  /** Whether the container can carry text subtitles as GStreamer muxes them. */
+  public static boolean carriesTextSubtitles(Profile p) {
+    return p.container().equals("mkv");
+  }
+
+  private static void require(Predicate<String> available, String factory) {
+    if (!available.test(factory)) {
+      throw new IllegalStateException("encoder " + factory + " is not installed here");
+    }
+  }
+}
