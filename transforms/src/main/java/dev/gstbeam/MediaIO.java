@@ -5,9 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.gstbeam.internal.beam.KeyframeIndexFn;
 import dev.gstbeam.internal.beam.MediaIOTags;
 import dev.gstbeam.internal.beam.ProbeFn;
+import dev.gstbeam.internal.beam.TranscodeFn;
+import dev.gstbeam.internal.paths.OutputPaths;
+import dev.gstbeam.internal.transcode.Profile;
+import dev.gstbeam.internal.transcode.Profiles;
 import dev.gstbeam.model.Failure;
 import dev.gstbeam.model.KeyframeIndex;
 import dev.gstbeam.model.MediaInfo;
+import dev.gstbeam.model.MigrationResult;
 import java.time.Duration;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.FileIO;
@@ -59,12 +64,116 @@ public final class MediaIO {
     return new IndexKeyframes(Duration.ofMinutes(10));
   }
 
+  /**
+   * Migrates the files matching a pattern: probe, transcode with a profile, verify, commit. Outputs
+   * mirror the inputs' paths below the pattern's fixed prefix, under {@code to(root)}; one
+   * {@link MigrationResult} per input.
+   */
+  public static Transcode transcode() {
+    return new Transcode(null, null, "mp4-h264-aac", null, null, 0);
+  }
+
   private static Duration checkTimeout(Duration timeout) {
     requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, was " + timeout);
     }
     return timeout;
+  }
+
+  /** {@link #transcode()}: match, read, redistribute, transcode and verify each file. */
+  public static final class Transcode extends PTransform<PBegin, PCollection<MigrationResult>> {
+    private static final long serialVersionUID = 1L;
+    private final String filepattern;
+    private final String outputRoot;
+    private final String profile;
+    private final String preset;
+    private final Integer crf;
+    private final int encoderThreads;
+
+    private Transcode(String filepattern, String outputRoot, String profile, String preset, Integer crf, int encoderThreads) {
+      this.filepattern = filepattern;
+      this.outputRoot = outputRoot;
+      this.profile = profile;
+      this.preset = preset;
+      this.crf = crf;
+      this.encoderThreads = encoderThreads;
+    }
+
+    /** The files to migrate: a path, a glob or a URI pattern. */
+    public Transcode from(String pattern) {
+      requireNonNull(pattern, "pattern");
+      return new Transcode(pattern, outputRoot, profile, preset, crf, encoderThreads);
+    }
+
+    /** The output root (a local directory or a file system URI). */
+    public Transcode to(String root) {
+      requireNonNull(root, "root");
+      return new Transcode(filepattern, root, profile, preset, crf, encoderThreads);
+    }
+
+    /** A built-in profile name or a JSON profile file. Default {@code mp4-h264-aac}. */
+    public Transcode withProfile(String nameOrFile) {
+      Profiles.resolve(nameOrFile); // fail at construction, naming the valid choices
+      return new Transcode(filepattern, outputRoot, nameOrFile, preset, crf, encoderThreads);
+    }
+
+    /** Overrides the profile's encoder preset (x264 names, ultrafast … veryslow). */
+    public Transcode withPreset(String p) {
+      return new Transcode(filepattern, outputRoot, profile, p, crf, encoderThreads);
+    }
+
+    /** Overrides the profile's constant-quality level. */
+    public Transcode withCrf(int c) {
+      return new Transcode(filepattern, outputRoot, profile, preset, c, encoderThreads);
+    }
+
+    /** Encoder threads per file (the slot's share of its machine); 0: all cores. */
+    public Transcode withEncoderThreads(int n) {
+      return new Transcode(filepattern, outputRoot, profile, preset, crf, n);
+    }
+
+    /** The resolved profile, overrides applied. */
+    public Profile resolvedProfile() {
+      Profile p = Profiles.resolve(profile);
+      if (preset != null) {
+        p = p.withPreset(preset);
+      }
+      if (crf != null) {
+        p = p.withCrf(crf);
+      }
+      return p;
+    }
+
+    @Override
+    public PCollection<MigrationResult> expand(PBegin input) {
+      if (filepattern == null || outputRoot == null) {
+        throw new IllegalStateException("MediaIO.transcode() needs from(pattern) and to(outputRoot)");
+      }
+      Profile p = resolvedProfile();
+      int threads = encoderThreads > 0 ? encoderThreads : Runtime.getRuntime().availableProcessors();
+      return input
+          .apply("Match", FileIO.match().filepattern(filepattern).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
+          .apply("Read", FileIO.readMatches().withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.SKIP))
+          .apply("SkipOwnOutputs", org.apache.beam.sdk.transforms.Filter.by(
+              (FileIO.ReadableFile f) -> !f.getMetadata().resourceId().toString().startsWith(
+                  outputRoot.endsWith("/") ? outputRoot : outputRoot + "/")))
+          .apply("Redistribute", Reshuffle.viaRandomKey())
+          .apply("Transcode", ParDo.of(new TranscodeFn(p, OutputPaths.fixedPrefix(filepattern), outputRoot,
+              DEFAULT_TIMEOUT, threads)))
+          .setCoder(AvroCoder.of(MigrationResult.class));
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .addIfNotNull(DisplayData.item("filepattern", filepattern).withLabel("Input pattern"))
+          .addIfNotNull(DisplayData.item("outputRoot", outputRoot).withLabel("Output root"))
+          .add(DisplayData.item("profile", profile).withLabel("Profile"))
+          .addIfNotNull(DisplayData.item("preset", preset).withLabel("Preset override"))
+          .addIfNotNull(DisplayData.item("crf", crf).withLabel("CRF override"));
+    }
   }
 
   /** {@link #probe()}: match, read, redistribute, probe. */

@@ -36,6 +36,28 @@ public final class Summary implements Serializable {
     return failuresByReason;
   }
 
+  /** One input's share: succeeded or failed (with its reason), and its media seconds. */
+  public static Summary ofOne(boolean ok, String reason, double mediaSeconds) {
+    Summary s = new Summary();
+    if (ok) {
+      s.succeeded = 1;
+    } else {
+      s.failed = 1;
+      s.failuresByReason.put(reason == null ? "INTERNAL" : reason, 1L);
+    }
+    s.mediaSeconds = mediaSeconds;
+    return s;
+  }
+
+  /** Sums summaries (a combiner). */
+  public static Summary sum(Iterable<Summary> parts) {
+    Summary total = new Summary();
+    for (Summary s : parts) {
+      total.merge(s);
+    }
+    return total;
+  }
+
   Summary merge(Summary o) {
     succeeded += o.succeeded;
     failed += o.failed;

@@ -1,0 +1,107 @@
+package dev.gstbeam.pipelines.cli;
+
+import dev.gstbeam.MediaIO;
+import dev.gstbeam.internal.transcode.Profiles;
+import dev.gstbeam.pipelines.migrate.MigrateJob;
+import dev.gstbeam.pipelines.probe.Summary;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gstbeam migrate}: transcode a corpus with a profile, verify every output, write a manifest. */
+@Command(
+    name = "migrate",
+    mixinStandardHelpOptions = true,
+    description = "Transcode every input with a profile, verify each output against its source, and commit it"
+        + " under --output only once verified. A re-run over the same output skips verified inputs.",
+    footer = {
+      "",
+      "Profiles: mp4-h264-aac (default), mp4-hevc-aac, webm-vp9-opus, mkv-av1-opus, or a JSON profile file.",
+      "",
+      "Examples:",
+      "  gstbeam migrate --input '/archive/**' --output /migrated --profile mp4-h264-aac",
+      "  gstbeam migrate --input 'tapes/*.mov' --output out --profile webm-vp9-opus --preset fast",
+      "",
+      "Outputs: the transcoded files (input paths mirrored, the profile's extension),",
+      "  _manifest/results-*.{jsonl,avro} (one row per input), _manifest/summary.json.",
+      "Exit codes: 0 all inputs migrated, 3 some inputs failed (rows with status failed), 2 usage, 1 job failed."
+    })
+final class MigrateCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--input", required = true, paramLabel = "PATTERN",
+      description = "A path, a glob (dir/*.mov, dir/**) or a URI pattern. A directory means everything below it.")
+  String input;
+
+  @Option(names = "--output", required = true, paramLabel = "DIR", description = "Output root.")
+  String output;
+
+  @Option(names = "--profile", paramLabel = "NAME|FILE.json", defaultValue = "mp4-h264-aac",
+      description = "Built-in profile or JSON profile file (default: ${DEFAULT-VALUE}).")
+  String profile;
+
+  @Option(names = "--preset", paramLabel = "P",
+      description = "Encoder speed preset: ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow.")
+  String preset;
+
+  @Option(names = "--crf", paramLabel = "N", description = "Constant-quality level (the codec's own scale).")
+  Integer crf;
+
+  @Option(names = "--segment-seconds", paramLabel = "S",
+      description = "Split long inputs at keyframes into segments of about S seconds (not available yet).")
+  Double segmentSeconds;
+
+  @Mixin RunnerMixin runner;
+
+  @Override
+  public Integer call() throws Exception {
+    if (segmentSeconds != null) {
+      throw new UsageException("--segment-seconds is not available in this version (segment-level transcoding is"
+          + " being built); run without it to transcode whole files");
+    }
+    MediaIO.Transcode transcode;
+    try {
+      transcode = MediaIO.transcode().withProfile(profile);
+      if (preset != null) {
+        transcode = transcode.withPreset(preset);
+      }
+      if (crf != null) {
+        transcode = transcode.withCrf(crf);
+      }
+      transcode.resolvedProfile(); // validates overrides, naming the bad value
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage().replace("profile field video.preset", "--preset")
+          .replace("profile field video.crf", "--crf").replace("unknown profile", "--profile: unknown profile"));
+    }
+    String pattern = Inputs.pattern(input);
+    String out = Inputs.outputDir(output);
+    int cores = Runtime.getRuntime().availableProcessors();
+    runner.defaultParallelism = cores;
+    var options = runner.options("gstbeam-migrate");
+    int parallelism = runner.parallelism != null ? runner.parallelism : cores;
+    // The encoders' threads share the machine between the slots that encode at once.
+    transcode = transcode.from(pattern).to(out).withEncoderThreads(Math.max(1, cores / Math.max(1, parallelism)));
+    PrintWriter console = spec.commandLine().getOut();
+    console.printf("gstbeam migrate: %s -> %s (profile %s, %s)%n", pattern, out, transcode.resolvedProfile().name(),
+        ProbeCommand.describe(runner));
+    long start = System.nanoTime();
+    Summary summary = new MigrateJob(transcode, out).run(options);
+    double wall = (System.nanoTime() - start) / 1e9;
+    StringBuilder reasons = new StringBuilder();
+    summary.failuresByReason().forEach((k, v) -> reasons.append(reasons.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+    console.printf("%d inputs: %d migrated and verified, %d failed%s; %.1f media seconds in %.1f s%n",
+        summary.inputs(), summary.succeeded(), summary.failed(), summary.failed() > 0 ? " (" + reasons + ")" : "",
+        summary.mediaSeconds(), wall);
+    console.printf("  outputs:  %s/%n", out);
+    console.printf("  results:  %s/results-*.jsonl%n", MigrateJob.manifestDir(out));
+    console.printf("  summary:  %s/summary.json%n", MigrateJob.manifestDir(out));
+    return summary.failed() > 0 ? ExitCodes.SOME_FAILED : ExitCodes.OK;
+  }
+
+  static String profiles() {
+    return String.join(", ", Profiles.builtInNames());
+  }
+}

@@ -1,0 +1,365 @@
+package dev.gstbeam.internal.beam;
+
+import dev.gstbeam.FailureReason;
+import dev.gstbeam.Stage;
+import dev.gstbeam.internal.gst.FrameComparison;
+import dev.gstbeam.internal.gst.GstProber;
+import dev.gstbeam.internal.gst.GstRuntime;
+import dev.gstbeam.internal.gst.ProbeOutcome;
+import dev.gstbeam.internal.gst.Transcoder;
+import dev.gstbeam.internal.paths.OutputPaths;
+import dev.gstbeam.internal.transcode.Profile;
+import dev.gstbeam.model.MediaInfo;
+import dev.gstbeam.model.MigrationResult;
+import dev.gstbeam.model.Stream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.util.MimeTypes;
+
+/**
+ * Probe, transcode, verify and commit one input per element, and say what happened in one
+ * {@link MigrationResult}: every input gives exactly one row.
+ *
+ * <p>An output appears under its final name only once verified: the transcoder writes a hidden
+ * temporary next to it, the verifier checks it (decodes fully, frame count equal to the source's,
+ * duration, PSNR against the source at the profile's thresholds), the row is recorded under
+ * {@code _manifest/done/}, and only then is the temporary renamed. A re-run finds the final name and
+ * reports the recorded row as skipped instead of transcoding again.
+ */
+public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult> {
+  private static final long serialVersionUID = 1L;
+  private static final Counter OK = Metrics.counter(TranscodeFn.class, "files_ok");
+  private static final Counter FAILED = Metrics.counter(TranscodeFn.class, "files_failed");
+  private static final Counter SKIPPED = Metrics.counter(TranscodeFn.class, "files_skipped");
+  private static final Counter BYTES_IN = Metrics.counter(TranscodeFn.class, "bytes_in");
+  private static final Counter BYTES_OUT = Metrics.counter(TranscodeFn.class, "bytes_out");
+  private static final Distribution MEDIA_MILLIS = Metrics.distribution(TranscodeFn.class, "media_millis");
+  private static final Distribution ENCODE_MILLIS = Metrics.distribution(TranscodeFn.class, "encode_millis");
+
+  private final Profile profile;
+  private final String inputPrefix;
+  private final String outputRoot;
+  private final long probeTimeoutMillis;
+  private final int encoderThreads;
+  private transient GstProber prober;
+
+  public TranscodeFn(Profile profile, String inputPrefix, String outputRoot, Duration probeTimeout, int encoderThreads) {
+    this.profile = profile;
+    this.inputPrefix = inputPrefix;
+    this.outputRoot = outputRoot;
+    this.probeTimeoutMillis = probeTimeout.toMillis();
+    this.encoderThreads = encoderThreads;
+  }
+
+  @Setup
+  public void setup() {
+    GstRuntime.ensureInitialized();
+  }
+
+  @StartBundle
+  public void startBundle() {
+    prober = new GstProber(Duration.ofMillis(probeTimeoutMillis));
+  }
+
+  @FinishBundle
+  public void finishBundle() {
+    close();
+  }
+
+  @Teardown
+  public void teardown() {
+    close();
+  }
+
+  private void close() {
+    if (prober != null) {
+      prober.close();
+      prober = null;
+    }
+  }
+
+  @ProcessElement
+  public void process(@Element FileIO.ReadableFile file, OutputReceiver<MigrationResult> out) {
+    long start = System.nanoTime();
+    String input = file.getMetadata().resourceId().toString();
+    String output = OutputPaths.outputFor(input, inputPrefix, outputRoot, profile.extension());
+    MigrationResult.Builder row = MigrationResult.newBuilder()
+        .setUri(LocalMedia.uriOf(file))
+        .setProfile(profile.name())
+        .setStatus("failed")
+        .setAttempts(1)
+        .setSegments(1)
+        .setWallSeconds(0)
+        .setBytesIn(file.getMetadata().sizeBytes());
+    MigrationResult result;
+    try {
+      MigrationResult done = previous(output);
+      if (done != null) {
+        SKIPPED.inc();
+        out.output(MigrationResult.newBuilder(done).setAction("skip")
+            .setWallSeconds((System.nanoTime() - start) / 1e9).setFinishedAt(Instant.now().toString()).build());
+        return;
+      }
+      result = migrate(file, output, row);
+    } catch (IOException e) {
+      result = fail(row, Stage.WRITE, FailureReason.IO_ERROR, ProbeFn.oneLine(e));
+    } catch (RuntimeException e) {
+      result = fail(row, Stage.TRANSCODE, FailureReason.INTERNAL, e.getClass().getSimpleName() + ": " + ProbeFn.oneLine(e));
+    }
+    result.setWallSeconds((System.nanoTime() - start) / 1e9);
+    result.setFinishedAt(Instant.now().toString());
+    if ("ok".equals(result.getStatus())) {
+      OK.inc();
+    } else {
+      FAILED.inc();
+      Metrics.counter(TranscodeFn.class, "failures_" + result.getReason()).inc();
+    }
+    out.output(result);
+  }
+
+  private MigrationResult migrate(FileIO.ReadableFile file, String output, MigrationResult.Builder row) throws IOException {
+    BYTES_IN.inc(file.getMetadata().sizeBytes());
+    try (LocalMedia media = LocalMedia.of(file, scratch())) {
+      ProbeOutcome probed = prober.probe(media.path(), media.uri(), media.sizeBytes());
+      if (!probed.succeeded()) {
+        return fail(row, Stage.PROBE, probed.reason(), probed.message());
+      }
+      MediaInfo src = probed.media();
+      row.setSourceDurationSeconds(src.getDurationSeconds()).setCodecsIn(codecs(src));
+      if (src.getDurationSeconds() != null) {
+        MEDIA_MILLIS.update(Math.round(src.getDurationSeconds() * 1000));
+      }
+      if (!src.getDecodable()) {
+        return fail(row, Stage.PROBE, FailureReason.MISSING_PLUGIN, "cannot decode here: missing "
+            + String.join("; ", src.getMissingElements()));
+      }
+      boolean local = isLocal(output);
+      Path target = local
+          ? Paths.get(OutputPaths.temporaryFor(output, UUID.randomUUID().toString().substring(0, 8)))
+          : scratch().resolve(OutputPaths.TEMP_PREFIX + UUID.randomUUID() + "." + profile.extension());
+      Files.createDirectories(target.getParent());
+      try {
+        MigrationResult r = transcodeAndVerify(media.path(), target, src, row);
+        if (!"ok".equals(r.getStatus())) {
+          return r;
+        }
+        commit(target, output, r);
+        BYTES_OUT.inc(r.getBytesOut() == null ? 0 : r.getBytesOut());
+        return r;
+      } finally {
+        Files.deleteIfExists(target);
+      }
+    }
+  }
+
+  private MigrationResult transcodeAndVerify(Path source, Path target, MediaInfo src, MigrationResult.Builder row) {
+    double seconds = src.getDurationSeconds() == null ? 60 : src.getDurationSeconds();
+    // Watchdog scaled to the media: generous for slow presets on a busy slot, never unbounded.
+    Duration watchdog = Duration.ofSeconds(Math.max(120, Math.round(seconds * 20)));
+    long t0 = System.nanoTime();
+    Transcoder.Outcome t = Transcoder.transcode(source, target, profile, watchdog, encoderThreads);
+    ENCODE_MILLIS.update((System.nanoTime() - t0) / 1_000_000);
+    row.setAction("transcode").setVideoEncoder(t.videoEncoder());
+    List<String> notes = new ArrayList<>(t.notes());
+    if (!t.ok()) {
+      return fail(row, Stage.TRANSCODE, t.reason(), t.message());
+    }
+    ProbeOutcome probedOut = prober.probe(target, target.toUri().toString(), sizeOf(target));
+    if (!probedOut.succeeded()) {
+      return fail(row, Stage.VERIFY, FailureReason.CORRUPT, "output does not probe: " + probedOut.message());
+    }
+    MediaInfo out = probedOut.media();
+    row.setOutputDurationSeconds(out.getDurationSeconds()).setCodecsOut(codecs(out)).setBytesOut(sizeOf(target));
+    if (t.video()) {
+      FrameComparison.Result cmp = FrameComparison.compare(source, target, t.geometry().width(), t.geometry().height(), watchdog);
+      row.setFramesIn(cmp.sourceFrames()).setFramesOut(cmp.outputFrames());
+      if (!cmp.ok()) {
+        return fail(row, Stage.VERIFY, cmp.reason(), "output does not decode: " + cmp.message());
+      }
+      row.setPsnrMean(round(cmp.psnrMean())).setPsnrMin(round(cmp.psnrMin()));
+      if (cmp.sourceFrames() != cmp.outputFrames()) {
+        return fail(row, Stage.VERIFY, FailureReason.CORRUPT,
+            "frame count " + cmp.outputFrames() + " differs from the source's " + cmp.sourceFrames());
+      }
+      if (cmp.psnrMean() < profile.minPsnrMean() || cmp.psnrMin() < profile.minPsnrFrame()) {
+        return fail(row, Stage.VERIFY, FailureReason.CORRUPT, String.format(java.util.Locale.ROOT,
+            "PSNR mean %.2f dB / min %.2f dB below the profile's %.1f / %.1f", cmp.psnrMean(), cmp.psnrMin(),
+            profile.minPsnrMean(), profile.minPsnrFrame()));
+      }
+    }
+    String durationProblem = durationProblem(src, out, t.video());
+    if (durationProblem != null) {
+      return fail(row, Stage.VERIFY, FailureReason.CORRUPT, durationProblem);
+    }
+    if (!notes.isEmpty()) {
+      row.setMessage(String.join("; ", notes));
+    }
+    return row.setStatus("ok").setReason(null).setStage(null).build();
+  }
+
+  /**
+   * Video within one frame of the source (audio priming allowed: 50 ms when there is audio), audio-only
+   * within 50 ms. Null when fine.
+   */
+  static String durationProblem(MediaInfo src, MediaInfo out, boolean video) {
+    Double a = src.getDurationSeconds();
+    Double b = out.getDurationSeconds();
+    if (a == null || b == null) {
+      return null; // nothing to compare (frame counts decide for video)
+    }
+    double tolerance = 0.05;
+    if (video) {
+      for (Stream s : src.getStreams()) {
+        if ("video".equals(s.getType()) && s.getFrameRate() != null && s.getFrameRate() > 0) {
+          tolerance = Math.max(tolerance, 1.0 / s.getFrameRate() + 0.001);
+          break;
+        }
+      }
+    }
+    if (Math.abs(a - b) > tolerance) {
+      return String.format(java.util.Locale.ROOT, "duration %.3f s differs from the source's %.3f s by more than %.3f s",
+          b, a, tolerance);
+    }
+    return null;
+  }
+
+  /** Records the row, then makes the output visible under its final name (rename, or copy + rename). */
+  private void commit(Path target, String output, MigrationResult r) throws IOException {
+    r.setOutputUri(isLocal(output) ? Paths.get(output).toUri().toString() : output);
+    writeDone(output, r);
+    if (isLocal(output)) {
+      Files.move(target, Paths.get(output), StandardCopyOption.ATOMIC_MOVE);
+      return;
+    }
+    ResourceId tmp = FileSystems.matchNewResource(OutputPaths.temporaryFor(output, UUID.randomUUID().toString().substring(0, 8)), false);
+    try (OutputStream os = Channels.newOutputStream(FileSystems.create(tmp, MimeTypes.BINARY));
+        InputStream is = Files.newInputStream(target)) {
+      is.transferTo(os);
+    }
+    FileSystems.rename(List.of(tmp), List.of(FileSystems.matchNewResource(output, false)),
+        MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+  }
+
+  /** The row an earlier run recorded for {@code output}, when the output exists; else null. */
+  private MigrationResult previous(String output) throws IOException {
+    if (!exists(output)) {
+      return null;
+    }
+    String done = donePath(output);
+    if (!exists(done)) {
+      return null; // an output we did not write: transcode again, commit will replace it
+    }
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(done, false)))) {
+      return fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  private void writeDone(String output, MigrationResult r) throws IOException {
+    String done = donePath(output);
+    if (isLocal(done)) {
+      Path p = Paths.get(done);
+      Files.createDirectories(p.getParent());
+      Path tmp = p.resolveSibling(OutputPaths.TEMP_PREFIX + UUID.randomUUID() + ".json");
+      Files.writeString(tmp, toJson(r), StandardCharsets.UTF_8);
+      Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return;
+    }
+    try (OutputStream os = Channels.newOutputStream(
+        FileSystems.create(FileSystems.matchNewResource(done, false), MimeTypes.TEXT))) {
+      os.write(toJson(r).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Avro's own JSON encoding (schema-exact, reads back as written). */
+  static String toJson(MigrationResult r) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    org.apache.avro.io.JsonEncoder enc = org.apache.avro.io.EncoderFactory.get().jsonEncoder(MigrationResult.getClassSchema(), bytes);
+    new org.apache.avro.specific.SpecificDatumWriter<>(MigrationResult.class).write(r, enc);
+    enc.flush();
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  static MigrationResult fromJson(String json) throws IOException {
+    return new org.apache.avro.specific.SpecificDatumReader<>(MigrationResult.class)
+        .read(null, org.apache.avro.io.DecoderFactory.get().jsonDecoder(MigrationResult.getClassSchema(), json));
+  }
+
+  private String donePath(String output) {
+    String key;
+    try {
+      key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(output.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    String root = outputRoot.endsWith("/") ? outputRoot : outputRoot + "/";
+    return root + "_manifest/done/" + key + ".json";
+  }
+
+  private static boolean exists(String path) throws IOException {
+    if (isLocal(path)) {
+      return Files.exists(Paths.get(path));
+    }
+    MatchResult m = FileSystems.match(path);
+    return m.status() == MatchResult.Status.OK && !m.metadata().isEmpty();
+  }
+
+  private static boolean isLocal(String path) {
+    return !path.contains("://") || path.startsWith("file://");
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static List<String> codecs(MediaInfo m) {
+    List<String> out = new ArrayList<>();
+    for (Stream s : m.getStreams()) {
+      if (s.getCodec() != null) {
+        out.add(s.getCodec());
+      }
+    }
+    return out;
+  }
+
+  private static Double round(double v) {
+    return Double.isNaN(v) ? null : Math.round(v * 1000) / 1000.0;
+  }
+
+  private static MigrationResult fail(MigrationResult.Builder row, Stage stage, FailureReason reason, String message) {
+    return row.setStatus("failed").setStage(stage.wireName())
+        .setReason(reason.name()).setMessage(message == null ? reason.name() : message).build();
+  }
+
+  private Path scratch() {
+    return Paths.get(System.getProperty("java.io.tmpdir"), "gstbeam");
+  }
+}
