@@ -28,21 +28,33 @@ public class CliIT {
 
   record Run(int code, String out, String err) {}
 
-  static Run gstbeam(String... args) throws IOException, InterruptedException {
+  /** The CLI's command line in a new JVM (as ./gstbeam runs it: two malloc arenas via the environment). */
+  static List<String> command(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.gstbeam.pipelines.cli.Main");
     cmd.addAll(List.of(args));
-    Path out = TMP.newFile().toPath();
-    Path err = TMP.newFile().toPath();
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("gstbeam did not finish: " + cmd);
+    return cmd;
+  }
+
+  static Run gstbeam(String... args) throws IOException, InterruptedException {
+    List<String> cmd = command(args);
+    // Own temporary files (not a rule's): other test classes run the CLI through this method too.
+    Path out = Files.createTempFile("gstbeam-cli-", ".out");
+    Path err = Files.createTempFile("gstbeam-cli-", ".err");
+    try {
+      Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new AssertionError("gstbeam did not finish: " + cmd);
+      }
+      return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
     }
-    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
   }
 
   private static void assertNoStackTrace(Run r) {

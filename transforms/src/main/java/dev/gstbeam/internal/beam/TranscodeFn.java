@@ -6,6 +6,7 @@ import dev.gstbeam.internal.gst.FrameComparison;
 import dev.gstbeam.internal.gst.GstProber;
 import dev.gstbeam.internal.gst.GstRuntime;
 import dev.gstbeam.internal.gst.ProbeOutcome;
+import dev.gstbeam.internal.gst.StreamScan;
 import dev.gstbeam.internal.gst.Transcoder;
 import dev.gstbeam.internal.paths.OutputPaths;
 import dev.gstbeam.internal.transcode.Profile;
@@ -162,6 +163,9 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
           ? Paths.get(OutputPaths.temporaryFor(output, UUID.randomUUID().toString().substring(0, 8)))
           : scratch().resolve(OutputPaths.TEMP_PREFIX + UUID.randomUUID() + "." + profile.extension());
       Files.createDirectories(target.getParent());
+      if (local) {
+        removeStaleTemporaries(Paths.get(output));
+      }
       try {
         MigrationResult r = transcodeAndVerify(media.path(), target, src, row);
         if (!"ok".equals(r.getStatus())) {
@@ -179,7 +183,8 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
   private MigrationResult transcodeAndVerify(Path source, Path target, MediaInfo src, MigrationResult.Builder row) {
     double seconds = src.getDurationSeconds() == null ? 60 : src.getDurationSeconds();
     // Watchdog scaled to the media: generous for slow presets on a busy slot, never unbounded.
-    Duration watchdog = Duration.ofSeconds(Math.max(120, Math.round(seconds * 20)));
+    // Stalls (no progress for 30 s) are caught separately, so a damaged file claiming hours ends early.
+    Duration watchdog = Duration.ofSeconds(Math.min(6 * 3600, Math.max(120, Math.round(seconds * 20))));
     long t0 = System.nanoTime();
     Transcoder.Outcome t = Transcoder.transcode(source, target, profile, watchdog, encoderThreads);
     ENCODE_MILLIS.update((System.nanoTime() - t0) / 1_000_000);
@@ -211,7 +216,7 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
             profile.minPsnrMean(), profile.minPsnrFrame()));
       }
     }
-    String durationProblem = durationProblem(src, out, t.video());
+    String durationProblem = durationProblem(source, target, src, t, watchdog);
     if (durationProblem != null) {
       return fail(row, Stage.VERIFY, FailureReason.CORRUPT, durationProblem);
     }
@@ -222,29 +227,64 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
   }
 
   /**
-   * Video within one frame of the source (audio priming allowed: 50 ms when there is audio), audio-only
-   * within 50 ms. Null when fine.
+   * Per stream, from a parse-only pass over both files (first to last timestamp): audio within 50 ms
+   * of the source's, video within one frame. Null when fine.
    */
-  static String durationProblem(MediaInfo src, MediaInfo out, boolean video) {
-    Double a = src.getDurationSeconds();
-    Double b = out.getDurationSeconds();
-    if (a == null || b == null) {
-      return null; // nothing to compare (frame counts decide for video)
+  private static String durationProblem(Path source, Path target, MediaInfo src, Transcoder.Outcome t, Duration watchdog) {
+    StreamScan.Result a = StreamScan.scan(source, true, watchdog);
+    StreamScan.Result b = StreamScan.scan(target, true, watchdog);
+    if (!b.outcome().ok()) {
+      return "output does not parse to the end";
     }
-    double tolerance = 0.05;
-    if (video) {
+    if (t.audio()) {
+      String p = compare("audio", a.extentNanos("audio/"), b.extentNanos("audio/"), 0.05);
+      if (p != null) {
+        return p;
+      }
+    }
+    if (t.video()) {
+      double frame = 0.05;
       for (Stream s : src.getStreams()) {
         if ("video".equals(s.getType()) && s.getFrameRate() != null && s.getFrameRate() > 0) {
-          tolerance = Math.max(tolerance, 1.0 / s.getFrameRate() + 0.001);
+          frame = 1.0 / s.getFrameRate() + 0.001;
           break;
         }
       }
-    }
-    if (Math.abs(a - b) > tolerance) {
-      return String.format(java.util.Locale.ROOT, "duration %.3f s differs from the source's %.3f s by more than %.3f s",
-          b, a, tolerance);
+      return compare("video", a.extentNanos("video/"), b.extentNanos("video/"), frame);
     }
     return null;
+  }
+
+  static String compare(String what, long srcNanos, long outNanos, double toleranceSeconds) {
+    if (srcNanos <= 0 || outNanos <= 0) {
+      return null; // untimed streams: frame counts (video) decide
+    }
+    double d = Math.abs(srcNanos - outNanos) / 1e9;
+    if (d > toleranceSeconds) {
+      return String.format(java.util.Locale.ROOT, "%s duration %.3f s differs from the source's %.3f s by more than %.3f s",
+          what, outNanos / 1e9, srcNanos / 1e9, toleranceSeconds);
+    }
+    return null;
+  }
+
+  /**
+   * Temporaries a killed earlier attempt left for this output (hidden, never final): removed before a
+   * new attempt, so a re-run leaves nothing behind.
+   */
+  private static void removeStaleTemporaries(Path output) throws IOException {
+    Path dir = output.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      return;
+    }
+    String suffix = "-" + output.getFileName();
+    try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir, OutputPaths.TEMP_PREFIX + "*")) {
+      for (Path p : ds) {
+        String n = p.getFileName().toString();
+        if (n.endsWith(suffix) && n.length() == OutputPaths.TEMP_PREFIX.length() + 8 + suffix.length()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
 
   /** Records the row, then makes the output visible under its final name (rename, or copy + rename). */

@@ -101,7 +101,7 @@ public final class FrameComparison {
         }
       });
       comparer.start();
-      BusOutcome bus = session.play(timeout);
+      BusOutcome bus = session.play(timeout, Transcoder.STALL);
       if (bus.end() != BusOutcome.End.EOS) {
         stop.set(true);
         joinQuietly(comparer);

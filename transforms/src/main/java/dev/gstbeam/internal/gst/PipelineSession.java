@@ -78,13 +78,23 @@ public final class PipelineSession implements AutoCloseable {
   /** Sets PAUSED and waits for preroll (ASYNC_DONE), an error or the deadline. */
   public BusOutcome preroll(Duration timeout) {
     pipeline.setState(State.PAUSED);
-    return await(timeout, false);
+    return await(timeout, false, null);
   }
 
   /** Sets PLAYING and waits for end of stream, an error or the deadline. */
   public BusOutcome play(Duration timeout) {
     pipeline.setState(State.PLAYING);
-    return await(timeout, true);
+    return await(timeout, true, null);
+  }
+
+  /**
+   * As {@link #play(Duration)}, and also ends with {@link BusOutcome.End#TIMEOUT} when the pipeline's
+   * position has not advanced for {@code stall}: a demuxer waiting forever on a damaged file is caught
+   * long before a deadline scaled to the (claimed) media duration.
+   */
+  public BusOutcome play(Duration timeout, Duration stall) {
+    pipeline.setState(State.PLAYING);
+    return await(timeout, true, stall);
   }
 
   /** Duration in nanoseconds as the pipeline reports it, or -1. */
@@ -92,9 +102,11 @@ public final class PipelineSession implements AutoCloseable {
     return pipeline.queryDuration(Format.TIME);
   }
 
-  private BusOutcome await(Duration timeout, boolean untilEos) {
+  private BusOutcome await(Duration timeout, boolean untilEos, Duration stall) {
     GstNative.Core core = GstNative.Core.INSTANCE;
     long deadline = System.nanoTime() + timeout.toNanos();
+    long lastPosition = Long.MIN_VALUE;
+    long lastProgress = System.nanoTime();
     List<String> warnings = new ArrayList<>();
     List<GstStructureText> tags = new ArrayList<>();
     boolean toc = false;
@@ -102,6 +114,17 @@ public final class PipelineSession implements AutoCloseable {
       long remaining = deadline - System.nanoTime();
       if (remaining <= 0) {
         return new BusOutcome(BusOutcome.End.TIMEOUT, null, null, warnings, tags, toc);
+      }
+      if (stall != null) {
+        long now = System.nanoTime();
+        long position = pipeline.queryPosition(Format.TIME);
+        if (position != lastPosition) {
+          lastPosition = position;
+          lastProgress = now;
+        } else if (now - lastProgress > stall.toNanos()) {
+          return new BusOutcome(BusOutcome.End.TIMEOUT, null, "stalled", warnings, tags, toc);
+        }
+        remaining = Math.min(remaining, 1_000_000_000L);
       }
       Pointer msg = core.gst_bus_timed_pop_filtered(bus, remaining, WATCHED);
       if (msg == null) {

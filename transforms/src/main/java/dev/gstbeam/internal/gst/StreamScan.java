@@ -115,11 +115,11 @@ public final class StreamScan {
       }
     }
 
-    synchronized long startPtsNanos() {
+    public synchronized long startPtsNanos() {
       return startPts;
     }
 
-    synchronized long endPtsNanos() {
+    public synchronized long endPtsNanos() {
       return endPts;
     }
 
@@ -138,6 +138,20 @@ public final class StreamScan {
   /** What a scan found. */
   public record Result(
       BusOutcome outcome, List<ScannedStream> streams, long durationNanos, String typeCaps) {
+
+    /**
+     * After a scan to the end: the timed extent (first timestamp to last packet's end) of the first
+     * stream whose caps start with {@code mediaPrefix} ({@code "audio/"}, {@code "video/"}), or -1.
+     */
+    public long extentNanos(String mediaPrefix) {
+      for (ScannedStream s : streams) {
+        String caps = s.caps();
+        if (caps != null && caps.startsWith(mediaPrefix) && s.startPtsNanos() >= 0 && s.endPtsNanos() > s.startPtsNanos()) {
+          return s.endPtsNanos() - s.startPtsNanos();
+        }
+      }
+      return -1;
+    }
 
     /**
      * After a scan to the end: from the earliest packet's timestamp to the latest packet's end, over all

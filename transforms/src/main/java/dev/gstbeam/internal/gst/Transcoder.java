@@ -39,6 +39,9 @@ import org.freedesktop.gstreamer.glib.Natives;
 public final class Transcoder {
   private Transcoder() {}
 
+  /** A transcode whose position does not advance for this long is stuck (a damaged input). */
+  static final Duration STALL = Duration.ofSeconds(30);
+
   /** How a transcode ended. */
   public record Outcome(
       boolean ok,
@@ -116,7 +119,7 @@ public final class Transcoder {
           owned.forEach(Element::dispose);
         }
       });
-      BusOutcome bus = session.play(timeout);
+      BusOutcome bus = session.play(timeout, STALL);
       if (linkError.get() != null) {
         return failed(FailureReason.INTERNAL, "cannot build the encoding chain: " + linkError.get());
       }
@@ -124,7 +127,9 @@ public final class Transcoder {
         case EOS:
           break;
         case TIMEOUT:
-          return failed(FailureReason.TIMEOUT, "transcode did not finish within " + timeout.toSeconds() + " s");
+          return failed(FailureReason.TIMEOUT, "stalled".equals(bus.errorSource())
+              ? "no progress for " + STALL.toSeconds() + " s"
+              : "transcode did not finish within " + timeout.toSeconds() + " s");
         default:
           NativeError err = bus.error();
           return err == null

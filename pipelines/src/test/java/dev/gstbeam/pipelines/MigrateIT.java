@@ -1,0 +1,325 @@
+package dev.gstbeam.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gstbeam.testing.TestData;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * {@code gstbeam migrate} as a user runs it (a separate JVM), every output checked with ffprobe and
+ * ffmpeg: codecs, frame count against the source's, size rules, full decode, PSNR against the source
+ * (ffmpeg's psnr filter) and the row's own PSNR; resumption after a clean run and after SIGKILL.
+ */
+public class MigrateIT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Path inputs;
+
+  /** Generated sources (ffmpeg, fixed content) plus corpus files, and one damaged input. */
+  @BeforeClass
+  public static void generateSources() throws Exception {
+    inputs = TMP.newFolder("in").toPath();
+    Files.createDirectories(inputs.resolve("sub dir"));
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-t", "4", "-c:v", "libx264", "-bf", "3", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+        inputs.resolve("sub dir/h264 b-frames.mp4").toString());
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=720x576:rate=25", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000",
+        "-t", "2", "-vf", "setfield=tff", "-c:v", "mpeg2video", "-flags", "+ilme+ildct", "-top", "1", "-b:v", "6M",
+        "-c:a", "mp2", inputs.resolve("interlaced.ts").toString());
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=1920x1440:rate=24", "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv444p",
+        inputs.resolve("tall-444.mkv").toString());
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=720x576:rate=25", "-t", "1", "-vf", "setsar=16/15", "-c:v", "mpeg4",
+        "-q:v", "2", inputs.resolve("anamorphic.avi").toString());
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=500:sample_rate=44100", "-t", "3", "-c:a", "flac",
+        inputs.resolve("audio-only.flac").toString());
+    Files.copy(TestData.corpusFile("androidx-media/mp4/sample.mp4"), inputs.resolve("corpus sample!.mp4"));
+    Files.copy(TestData.Damaged.truncated(), inputs.resolve("truncated.mp4"));
+  }
+
+  @Test
+  public void migratesVerifiesAndResumes() throws Exception {
+    Path out = TMP.newFolder("out").toPath();
+    CliIT.Run r = CliIT.gstbeam("migrate", "--input", inputs.toString(), "--output", out.toString(), "--preset", "veryfast");
+    assertEquals(r.err(), 3, r.code());
+    Map<String, JsonNode> rows = rows(out);
+    assertEquals(rows.keySet().toString(), 7, rows.size());
+
+    JsonNode damaged = rows.get("truncated.mp4");
+    assertEquals("failed", damaged.get("status").asText());
+    assertEquals("CORRUPT", damaged.get("reason").asText());
+
+    int checked = 0;
+    for (Map.Entry<String, JsonNode> e : rows.entrySet()) {
+      JsonNode row = e.getValue();
+      if (e.getKey().equals("truncated.mp4")) {
+        continue;
+      }
+      assertEquals(e.getKey() + ": " + row, "ok", row.get("status").asText());
+      Path source = Path.of(URI.create(row.get("uri").asText()));
+      Path output = Path.of(URI.create(row.get("output_uri").asText()));
+      assertTrue(output + " is below the output root", output.startsWith(out));
+      checkOutput(source, output, row, 30.0);
+      checked++;
+    }
+    assertEquals(6, checked);
+    assertThat(temporaries(out), empty());
+
+    // A second run skips every verified output, re-encodes nothing, and still reports every input.
+    Map<Path, FileTime> before = mtimes(out);
+    CliIT.Run again = CliIT.gstbeam("migrate", "--input", inputs.toString(), "--output", out.toString(), "--preset", "veryfast");
+    assertEquals(again.err(), 3, again.code());
+    Map<String, JsonNode> rows2 = rows(out);
+    assertEquals(7, rows2.size());
+    for (Map.Entry<String, JsonNode> e : rows2.entrySet()) {
+      if (!e.getKey().equals("truncated.mp4")) {
+        assertEquals(e.getKey(), "skip", e.getValue().get("action").asText());
+        assertEquals(e.getKey(), rows.get(e.getKey()).get("psnr_mean"), e.getValue().get("psnr_mean"));
+      }
+    }
+    assertEquals(before, mtimes(out));
+  }
+
+  @Test
+  public void otherProfilesPassTheSameChecks() throws Exception {
+    Map<String, List<String>> expected = Map.of(
+        "mp4-hevc-aac", List.of("hevc", "aac"),
+        "webm-vp9-opus", List.of("vp9", "opus"),
+        "mkv-av1-opus", List.of("av1", "opus"));
+    Path in = TMP.newFolder("three").toPath();
+    for (String name : List.of("sub dir/h264 b-frames.mp4", "interlaced.ts", "audio-only.flac")) {
+      Files.copy(inputs.resolve(name), in.resolve(name.replace("sub dir/", "")));
+    }
+    for (Map.Entry<String, List<String>> p : expected.entrySet()) {
+      Path out = TMP.newFolder(p.getKey()).toPath();
+      CliIT.Run r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", out.toString(),
+          "--profile", p.getKey(), "--preset", "veryfast");
+      assertEquals(p.getKey() + ": " + r.out() + r.err(), 0, r.code());
+      Map<String, JsonNode> rows = rows(out);
+      assertEquals(3, rows.size());
+      for (JsonNode row : rows.values()) {
+        Path source = Path.of(URI.create(row.get("uri").asText()));
+        Path output = Path.of(URI.create(row.get("output_uri").asText()));
+        JsonNode probe = ffprobe(output);
+        for (JsonNode s : probe.get("streams")) {
+          String type = s.get("codec_type").asText();
+          assertEquals(p.getKey() + " " + output, type.equals("video") ? p.getValue().get(0) : p.getValue().get(1),
+              s.get("codec_name").asText());
+        }
+        checkOutput(source, output, row, 30.0);
+      }
+    }
+  }
+
+  @Test
+  public void killedMidwayThenRerunCompletesWithoutDuplicatesOrReencoding() throws Exception {
+    Path in = TMP.newFolder("many").toPath();
+    for (int i = 0; i < 6; i++) {
+      ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "3", "-vf", "hue=h=" + (i * 40),
+          "-c:v", "libx264", "-pix_fmt", "yuv420p", in.resolve("clip" + i + ".mp4").toString());
+    }
+    Path out = TMP.newFolder("killed").toPath();
+    List<String> cmd = CliIT.command("migrate", "--input", in.toString(), "--output", out.toString(),
+        "--preset", "veryfast", "--parallelism", "1");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(TMP.newFile().toPath().toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (finalOutputs(out).size() < 2 && p.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue("the job was still running when two outputs were committed", p.isAlive());
+    p.destroyForcibly(); // SIGKILL
+    p.waitFor(30, TimeUnit.SECONDS);
+    Map<Path, FileTime> committed = mtimes(out);
+    assertThat(committed.size(), greaterThanOrEqualTo(2));
+    assertThat(committed.size(), lessThanOrEqualTo(5));
+
+    CliIT.Run r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", out.toString(), "--preset", "veryfast");
+    assertEquals(r.out() + r.err(), 0, r.code());
+    Map<String, JsonNode> rows = rows(out);
+    assertEquals(6, rows.size());
+    assertEquals(6, finalOutputs(out).size());
+    assertThat(temporaries(out), empty());
+    Map<Path, FileTime> after = mtimes(out);
+    for (Map.Entry<Path, FileTime> c : committed.entrySet()) {
+      assertEquals("not re-encoded: " + c.getKey(), c.getValue(), after.get(c.getKey()));
+      assertEquals("skip", rows.get(c.getKey().getFileName().toString()).get("action").asText());
+    }
+    for (JsonNode row : rows.values()) {
+      checkOutput(Path.of(URI.create(row.get("uri").asText())), Path.of(URI.create(row.get("output_uri").asText())), row, 30.0);
+    }
+  }
+
+  /** The checks on one output, with ffprobe/ffmpeg as the oracle. */
+  private static void checkOutput(Path source, Path output, JsonNode row, double minPsnr) throws Exception {
+    JsonNode src = ffprobe(source);
+    JsonNode dst = ffprobe(output);
+    JsonNode sv = stream(src, "video");
+    JsonNode dv = stream(dst, "video");
+    assertEquals(output + " has video iff its source does", sv == null, dv == null);
+    assertEquals(output + " has audio iff its source does", stream(src, "audio") == null, stream(dst, "audio") == null);
+    assertEquals("decodes without errors: " + output, "", ffmpegErrors(output));
+    if (dv != null) {
+      if (dv.get("codec_name").asText().equals("h264")) {
+        assertEquals("High", dv.get("profile").asText());
+      }
+      assertEquals("yuv420p", dv.get("pix_fmt").asText());
+      int sw = sv.get("width").asInt();
+      int sh = sv.get("height").asInt();
+      int w = dv.get("width").asInt();
+      int h = dv.get("height").asInt();
+      assertThat(h, lessThanOrEqualTo(Math.min(1080, sh)));
+      double[] sar = ratio(sv.path("sample_aspect_ratio").asText("1:1"));
+      double srcAspect = sw * sar[0] / sar[1] / sh;
+      assertThat(output + " aspect", (double) w / h, closeTo(srcAspect, 0.02 * srcAspect));
+      long framesIn = countFrames(source);
+      long framesOut = countFrames(output);
+      assertEquals(output + " frame count", framesIn, framesOut);
+      assertEquals(framesOut, row.get("frames_out").asLong());
+      double psnr = ffmpegPsnr(source, output, w, h);
+      assertThat(output + " PSNR", psnr, greaterThanOrEqualTo(minPsnr));
+      // Same frames, same maths: equal to ffmpeg's within rounding. Where the source had to be scaled or
+      // deinterlaced for the comparison, GStreamer's and ffmpeg's filters differ a little.
+      boolean interlaced = !sv.path("field_order").asText("progressive").matches("progressive|unknown");
+      double rowPsnr = row.get("psnr_mean").asDouble();
+      if (interlaced || w != sw || h != sh) {
+        // The row compares with the source deinterlaced and scaled as the transcoder did (the encoding
+        // loss); ffmpeg's reference comes from yadif and swscale, so its figure also holds the
+        // difference between GStreamer's and ffmpeg's filters, and is the lower of the two.
+        assertThat(output + " row PSNR (encoding loss) vs ffmpeg's (its own filters)", rowPsnr,
+            greaterThanOrEqualTo(psnr - 1.0));
+      } else {
+        assertThat(output + " row PSNR agrees with ffmpeg's", rowPsnr, closeTo(psnr, 0.05));
+      }
+    }
+  }
+
+  private static JsonNode stream(JsonNode probe, String type) {
+    for (JsonNode s : probe.path("streams")) {
+      if (type.equals(s.path("codec_type").asText()) && s.path("disposition").path("attached_pic").asInt() == 0) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static double[] ratio(String r) {
+    String[] p = r.split(":");
+    double n = Double.parseDouble(p[0]);
+    double d = Double.parseDouble(p[1]);
+    return n <= 0 || d <= 0 ? new double[] {1, 1} : new double[] {n, d};
+  }
+
+  private static Map<String, JsonNode> rows(Path out) throws IOException {
+    Map<String, JsonNode> rows = new HashMap<>();
+    try (Stream<Path> files = Files.list(out.resolve("_manifest"))) {
+      for (Path f : files.filter(f -> f.getFileName().toString().matches("results-.*\\.jsonl")).toList()) {
+        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+          if (!line.isBlank()) {
+            JsonNode row = JSON.readTree(line);
+            String name = Path.of(URI.create(row.get("uri").asText())).getFileName().toString();
+            JsonNode previous = rows.put(name, row);
+            assertEquals("one row per input: " + name, null, previous);
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static List<Path> finalOutputs(Path out) throws IOException {
+    try (Stream<Path> s = Files.walk(out)) {
+      return s.filter(Files::isRegularFile).filter(p -> !p.startsWith(out.resolve("_manifest")))
+          .filter(p -> !p.getFileName().toString().startsWith(".")).collect(Collectors.toList());
+    }
+  }
+
+  private static List<Path> temporaries(Path out) throws IOException {
+    try (Stream<Path> s = Files.walk(out)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(".gstbeam-tmp-")).collect(Collectors.toList());
+    }
+  }
+
+  private static Map<Path, FileTime> mtimes(Path out) throws IOException {
+    Map<Path, FileTime> m = new HashMap<>();
+    for (Path p : finalOutputs(out)) {
+      m.put(p, Files.getLastModifiedTime(p));
+    }
+    return m;
+  }
+
+  static void ffmpeg(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue("ffmpeg finished", p.waitFor(2, TimeUnit.MINUTES));
+    assertEquals("ffmpeg " + cmd + ": " + text, 0, p.exitValue());
+  }
+
+  static JsonNode ffprobe(Path file) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
+        file.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+    JsonNode n = JSON.readTree(out);
+    assertNotNull(n);
+    return n;
+  }
+
+  private static long countFrames(Path file) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+        "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+    return Long.parseLong(out.split("[,\\s]")[0]);
+  }
+
+  private static String ffmpegErrors(Path file) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "null", "-")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(2, TimeUnit.MINUTES));
+    return out;
+  }
+
+  /** ffmpeg's psnr filter: the output against the source scaled to the output's size (bicubic). */
+  private static double ffmpegPsnr(Path source, Path output, int w, int h) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-i", output.toString(), "-i", source.toString(),
+        "-lavfi", "[1:v]yadif=mode=send_frame:parity=auto:deint=interlaced,scale=" + w + ":" + h
+            + ",setsar=1,format=yuv420p[ref];[0:v]format=yuv420p[main];[main][ref]psnr",
+        "-f", "null", "-").redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+    Matcher m = Pattern.compile("average:([0-9.]+|inf)").matcher(text);
+    assertTrue("psnr in ffmpeg's output: " + text, m.find());
+    return m.group(1).equals("inf") ? 100 : Double.parseDouble(m.group(1));
+  }
+}
