@@ -81,9 +81,9 @@ final class MigrateCommand implements Callable<Integer> {
     int cores = Runtime.getRuntime().availableProcessors();
     runner.defaultParallelism = cores;
     var options = runner.options("gstbeam-migrate");
-    int parallelism = runner.parallelism != null ? runner.parallelism : cores;
-    // The encoders' threads share the machine between the slots that encode at once.
-    transcode = transcode.from(pattern).to(out).withEncoderThreads(Math.max(1, cores / Math.max(1, parallelism)));
+    // Encoders use every core: one slot's encode has the machine when the others are probing or
+    // verifying, and oversubscription when all encode costs little (measured in docs/BENCHMARKS.md).
+    transcode = transcode.from(pattern).to(out).withEncoderThreads(cores);
     PrintWriter console = spec.commandLine().getOut();
     console.printf("gstbeam migrate: %s -> %s (profile %s, %s)%n", pattern, out, transcode.resolvedProfile().name(),
         ProbeCommand.describe(runner));

@@ -188,6 +188,7 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
     long t0 = System.nanoTime();
     Transcoder.Outcome t = Transcoder.transcode(source, target, profile, watchdog, encoderThreads);
     ENCODE_MILLIS.update((System.nanoTime() - t0) / 1_000_000);
+    row.setEncodeSeconds(Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
     row.setAction("transcode").setVideoEncoder(t.videoEncoder());
     List<String> notes = new ArrayList<>(t.notes());
     if (!t.ok()) {

@@ -47,7 +47,8 @@ public final class EncoderSettings {
           props.put("quantizer", p.crf());
           props.put("bitrate", 2_048_000);
         }
-        props.put("threads", threads);
+        // 0: x264's own choice (1.5 threads per core, as ffmpeg leaves it), whatever the slot count.
+        props.put("threads", 0);
         return new ElementSpec("x264enc", props);
       case "hevc":
         require(available, "x265enc");
