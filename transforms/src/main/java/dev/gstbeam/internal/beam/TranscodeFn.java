@@ -194,6 +194,13 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
     if (!t.ok()) {
       return fail(row, Stage.TRANSCODE, t.reason(), t.message());
     }
+    // Nothing lost: a stream type the source has must be in the output.
+    boolean srcVideo = src.getStreams().stream().anyMatch(s -> "video".equals(s.getType()));
+    boolean srcAudio = src.getStreams().stream().anyMatch(s -> "audio".equals(s.getType()));
+    if ((srcVideo && !t.video()) || (srcAudio && !t.audio())) {
+      return fail(row, Stage.TRANSCODE, FailureReason.UNSUPPORTED_CODEC, "the source's "
+          + (srcVideo && !t.video() ? "video" : "audio") + " stream produced no decoded output here");
+    }
     ProbeOutcome probedOut = prober.probe(target, target.toUri().toString(), sizeOf(target));
     if (!probedOut.succeeded()) {
       return fail(row, Stage.VERIFY, FailureReason.CORRUPT, "output does not probe: " + probedOut.message());
