@@ -37,6 +37,8 @@ public final class StreamScan {
     private long endPts = -1;
     private final List<Long> keyframePts = new ArrayList<>();
     private final List<Long> keyframeNumbers = new ArrayList<>();
+    private long[] packetPts = new long[1024];
+    private final java.util.BitSet packetKey = new java.util.BitSet();
 
     ScannedStream(int index, String caps) {
       this.index = index;
@@ -101,6 +103,16 @@ public final class StreamScan {
       return List.copyOf(keyframeNumbers);
     }
 
+    /** Presentation timestamps of the video frames, in decode order (-1: none); a scan to the end only. */
+    public synchronized long[] packetPtsNanos() {
+      return java.util.Arrays.copyOf(packetPts, (int) Math.min(frames, packetPts.length));
+    }
+
+    /** Which of {@link #packetPtsNanos()} are keyframes. */
+    public synchronized java.util.BitSet packetKeyframes() {
+      return (java.util.BitSet) packetKey.clone();
+    }
+
     /** Start and end (last timestamp plus its duration) of the packets seen, any stream type. */
     synchronized void onExtent(long pts, long duration) {
       if (pts < 0) {
@@ -130,6 +142,13 @@ public final class StreamScan {
       if (!delta) {
         keyframePts.add(pts);
         keyframeNumbers.add(frames);
+        packetKey.set((int) frames);
+      }
+      if (frames < Integer.MAX_VALUE - 8) {
+        if (frames == packetPts.length) {
+          packetPts = java.util.Arrays.copyOf(packetPts, packetPts.length * 2);
+        }
+        packetPts[(int) frames] = pts;
       }
       frames++;
     }
