@@ -35,12 +35,31 @@ public final class FrameComparison {
   /** What the comparison found. */
   public record Result(
       boolean ok, FailureReason reason, String message, long sourceFrames, long outputFrames,
-      double psnrMean, double psnrMin) {}
+      double psnrMean, double psnrMin, java.util.Map<Long, Double> framePsnr) {
+
+    Result(boolean ok, FailureReason reason, String message, long sourceFrames, long outputFrames,
+        double psnrMean, double psnrMin) {
+      this(ok, reason, message, sourceFrames, outputFrames, psnrMean, psnrMin, java.util.Map.of());
+    }
+  }
 
   private static final byte[] END = new byte[0];
 
   /** Compares the video of {@code source} and {@code output} at {@code width}x{@code height}. */
   public static Result compare(Path source, Path output, int width, int height, Duration timeout) {
+    return compare(source, output, width, height, timeout, new long[0]);
+  }
+
+  /**
+   * As {@link #compare(Path, Path, int, int, Duration)}, and also gives the PSNR of the frames with these
+   * indexes (from 0, presentation order): the frames on each side of a segment boundary.
+   */
+  public static Result compare(Path source, Path output, int width, int height, Duration timeout, long[] watch) {
+    java.util.Set<Long> watched = new java.util.HashSet<>();
+    for (long w : watch) {
+      watched.add(w);
+    }
+    java.util.Map<Long, Double> framePsnr = new java.util.concurrent.ConcurrentSkipListMap<>();
     if (width % 2 != 0 || height % 2 != 0) {
       throw new IllegalArgumentException("I420 comparison needs even sizes: " + width + "x" + height);
     }
@@ -78,7 +97,12 @@ public final class FrameComparison {
             }
           }
           if (a != null && b != null) {
-            psnr.add(Psnr.squaredErrors(a, b, frameBytes), frameBytes);
+            long sq = Psnr.squaredErrors(a, b, frameBytes);
+            psnr.add(sq, frameBytes);
+            long index = counts[1] - 1;
+            if (watched.contains(index)) {
+              framePsnr.put(index, Psnr.ofFrame(sq, frameBytes));
+            }
             a = null;
             b = null;
           } else if (aDone && b != null) {
@@ -118,7 +142,7 @@ public final class FrameComparison {
       stop.set(true);
       joinQuietly(comparer);
       synchronized (psnr) {
-        return new Result(true, null, null, counts[0], counts[1], psnr.mean(), psnr.min());
+        return new Result(true, null, null, counts[0], counts[1], psnr.mean(), psnr.min(), java.util.Map.copyOf(framePsnr));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -146,7 +146,7 @@ public final class Transcoder {
     }
   }
 
-  private static OutputGeometry videoChain(PipelineSession session, Pad pad, GstStructureText caps, Profile profile,
+  static OutputGeometry videoChain(PipelineSession session, Pad pad, GstStructureText caps, Profile profile,
       EncoderSettings.ElementSpec encoderSpec, Element mux, List<Element> owned) {
     int w = orZero(caps.integer("width"));
     int h = orZero(caps.integer("height"));
@@ -182,7 +182,7 @@ public final class Transcoder {
     return g;
   }
 
-  private static void audioChain(PipelineSession session, Pad pad, GstStructureText caps, Profile profile,
+  static void audioChain(PipelineSession session, Pad pad, GstStructureText caps, Profile profile,
       EncoderSettings.ElementSpec encoderSpec, Element mux, List<Element> owned) {
     int channels = Math.min(profile.audioChannels(), Math.max(1, orZero(caps.integer("channels"))));
     List<Element> chain = new ArrayList<>();
@@ -202,7 +202,7 @@ public final class Transcoder {
   }
 
   /** Adds {@code chain} to the pipeline, links pad ! chain ! mux, and starts the new elements. */
-  private static void attach(PipelineSession session, Pad pad, List<Element> chain, Element mux) {
+  static void attach(PipelineSession session, Pad pad, List<Element> chain, Element mux) {
     for (Element e : chain) {
       session.pipeline().add(e);
     }
@@ -225,7 +225,7 @@ public final class Transcoder {
     }
   }
 
-  private static void discard(PipelineSession session, Pad pad, List<Element> owned) {
+  static void discard(PipelineSession session, Pad pad, List<Element> owned) {
     Element sink = make("fakesink", owned);
     sink.set("sync", false);
     sink.set("async", false);
@@ -238,7 +238,7 @@ public final class Transcoder {
     }
   }
 
-  private static Element make(String factory, List<Element> owned) {
+  static Element make(String factory, List<Element> owned) {
     Element e = ElementFactory.make(factory, null);
     if (e == null) {
       throw new MissingElementException(factory);

@@ -49,6 +49,11 @@ public final class Psnr {
     return frames == 0 ? Double.NaN : psnr(maxMse);
   }
 
+  /** PSNR in dB of one frame pair. */
+  public static double ofFrame(long squaredErrorSum, long samples) {
+    return psnr((double) squaredErrorSum / samples);
+  }
+
   static double psnr(double mse) {
     if (mse <= 0) {
       return IDENTICAL;
