@@ -19,13 +19,21 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.ReadableFileCoder;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+import dev.gstbeam.internal.beam.SegmentedMigration;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Beam transforms over media files, backed by GStreamer.
@@ -70,7 +78,7 @@ public final class MediaIO {
    * {@link MigrationResult} per input.
    */
   public static Transcode transcode() {
-    return new Transcode(null, null, "mp4-h264-aac", null, null, 0);
+    return new Transcode(null, null, "mp4-h264-aac", null, null, 0, 0);
   }
 
   private static Duration checkTimeout(Duration timeout) {
@@ -90,8 +98,10 @@ public final class MediaIO {
     private final String preset;
     private final Integer crf;
     private final int encoderThreads;
+    private final double segmentSeconds;
 
-    private Transcode(String filepattern, String outputRoot, String profile, String preset, Integer crf, int encoderThreads) {
+    private Transcode(String filepattern, String outputRoot, String profile, String preset, Integer crf, int encoderThreads, double segmentSeconds) {
+      this.segmentSeconds = segmentSeconds;
       this.filepattern = filepattern;
       this.outputRoot = outputRoot;
       this.profile = profile;
@@ -103,34 +113,45 @@ public final class MediaIO {
     /** The files to migrate: a path, a glob or a URI pattern. */
     public Transcode from(String pattern) {
       requireNonNull(pattern, "pattern");
-      return new Transcode(pattern, outputRoot, profile, preset, crf, encoderThreads);
+      return new Transcode(pattern, outputRoot, profile, preset, crf, encoderThreads, segmentSeconds);
     }
 
     /** The output root (a local directory or a file system URI). */
     public Transcode to(String root) {
       requireNonNull(root, "root");
-      return new Transcode(filepattern, root, profile, preset, crf, encoderThreads);
+      return new Transcode(filepattern, root, profile, preset, crf, encoderThreads, segmentSeconds);
     }
 
     /** A built-in profile name or a JSON profile file. Default {@code mp4-h264-aac}. */
     public Transcode withProfile(String nameOrFile) {
       Profiles.resolve(nameOrFile); // fail at construction, naming the valid choices
-      return new Transcode(filepattern, outputRoot, nameOrFile, preset, crf, encoderThreads);
+      return new Transcode(filepattern, outputRoot, nameOrFile, preset, crf, encoderThreads, segmentSeconds);
     }
 
     /** Overrides the profile's encoder preset (x264 names, ultrafast … veryslow). */
     public Transcode withPreset(String p) {
-      return new Transcode(filepattern, outputRoot, profile, p, crf, encoderThreads);
+      return new Transcode(filepattern, outputRoot, profile, p, crf, encoderThreads, segmentSeconds);
     }
 
     /** Overrides the profile's constant-quality level. */
     public Transcode withCrf(int c) {
-      return new Transcode(filepattern, outputRoot, profile, preset, c, encoderThreads);
+      return new Transcode(filepattern, outputRoot, profile, preset, c, encoderThreads, segmentSeconds);
     }
 
     /** Encoder threads per file (the slot's share of its machine); 0: all cores. */
     public Transcode withEncoderThreads(int n) {
-      return new Transcode(filepattern, outputRoot, profile, preset, crf, n);
+      return new Transcode(filepattern, outputRoot, profile, preset, crf, n, segmentSeconds);
+    }
+
+    /**
+     * Splits inputs longer than twice {@code seconds} at keyframes into segments of about that length,
+     * transcoded in parallel on any slot and stitched back frame-exact; 0 (the default): whole files.
+     */
+    public Transcode withSegmentSeconds(double seconds) {
+      if (seconds < 0 || Double.isNaN(seconds)) {
+        throw new IllegalArgumentException("segment seconds must be positive (or 0 for whole files): " + seconds);
+      }
+      return new Transcode(filepattern, outputRoot, profile, preset, crf, encoderThreads, seconds);
     }
 
     /** The resolved profile, overrides applied. */
@@ -152,16 +173,38 @@ public final class MediaIO {
       }
       Profile p = resolvedProfile();
       int threads = encoderThreads > 0 ? encoderThreads : Runtime.getRuntime().availableProcessors();
-      return input
+      String prefix = OutputPaths.fixedPrefix(filepattern);
+      PCollection<FileIO.ReadableFile> files = input
           .apply("Match", FileIO.match().filepattern(filepattern).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
           .apply("Read", FileIO.readMatches().withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.SKIP))
           .apply("SkipOwnOutputs", org.apache.beam.sdk.transforms.Filter.by(
               (FileIO.ReadableFile f) -> !f.getMetadata().resourceId().toString().startsWith(
                   outputRoot.endsWith("/") ? outputRoot : outputRoot + "/")))
-          .apply("Redistribute", Reshuffle.viaRandomKey())
-          .apply("Transcode", ParDo.of(new TranscodeFn(p, OutputPaths.fixedPrefix(filepattern), outputRoot,
-              DEFAULT_TIMEOUT, threads)))
+          .apply("Redistribute", Reshuffle.viaRandomKey());
+      if (segmentSeconds <= 0) {
+        return files
+            .apply("Transcode", ParDo.of(new TranscodeFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, threads)))
+            .setCoder(AvroCoder.of(MigrationResult.class));
+      }
+      TupleTag<SegmentedMigration.SegmentTask> tasks = SegmentedMigration.tasksTag();
+      TupleTag<FileIO.ReadableFile> whole = new TupleTag<>("wholeFiles");
+      TupleTag<MigrationResult> unused = new TupleTag<>("plannedRows");
+      PCollectionTuple planned = files.apply("PlanSegments",
+          ParDo.of(new SegmentedMigration.PlanFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, segmentSeconds, whole, unused))
+              .withOutputTags(tasks, TupleTagList.of(whole)));
+      PCollection<MigrationResult> wholeRows = planned.get(whole)
+          .setCoder(ReadableFileCoder.of())
+          .apply("Transcode", ParDo.of(new TranscodeFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, threads)))
           .setCoder(AvroCoder.of(MigrationResult.class));
+      PCollection<MigrationResult> stitched = planned.get(tasks)
+          .setCoder(SerializableCoder.of(SegmentedMigration.SegmentTask.class))
+          .apply("SpreadSegments", Reshuffle.viaRandomKey())
+          .apply("TranscodeSegments", ParDo.of(new SegmentedMigration.EncodeFn(p, threads)))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SegmentedMigration.SegmentDone.class)))
+          .apply("GroupSegments", GroupByKey.create())
+          .apply("Stitch", ParDo.of(new SegmentedMigration.StitchFn(p, outputRoot, DEFAULT_TIMEOUT)))
+          .setCoder(AvroCoder.of(MigrationResult.class));
+      return PCollectionList.of(wholeRows).and(stitched).apply("AllRows", Flatten.pCollections());
     }
 
     @Override
@@ -172,7 +215,8 @@ public final class MediaIO {
           .addIfNotNull(DisplayData.item("outputRoot", outputRoot).withLabel("Output root"))
           .add(DisplayData.item("profile", profile).withLabel("Profile"))
           .addIfNotNull(DisplayData.item("preset", preset).withLabel("Preset override"))
-          .addIfNotNull(DisplayData.item("crf", crf).withLabel("CRF override"));
+          .addIfNotNull(DisplayData.item("crf", crf).withLabel("CRF override"))
+          .add(DisplayData.item("segmentSeconds", segmentSeconds).withLabel("Segment length (0: whole files)"));
     }
   }
 

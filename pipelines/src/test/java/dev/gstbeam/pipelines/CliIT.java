@@ -32,10 +32,14 @@ public class CliIT {
   static List<String> command(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    int i = 0;
+    while (i < args.length && args[i].startsWith("-Dgstbeam.")) {
+      cmd.add(args[i++]); // a test's system property for the CLI's JVM (fault injection)
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.gstbeam.pipelines.cli.Main");
-    cmd.addAll(List.of(args));
+    cmd.addAll(List.of(args).subList(i, args.length));
     return cmd;
   }
 

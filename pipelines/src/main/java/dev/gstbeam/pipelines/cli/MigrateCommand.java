@@ -51,16 +51,16 @@ final class MigrateCommand implements Callable<Integer> {
   Integer crf;
 
   @Option(names = "--segment-seconds", paramLabel = "S",
-      description = "Split long inputs at keyframes into segments of about S seconds (not available yet).")
+      description = "Split inputs longer than 2*S at keyframes into segments of about S seconds, transcoded in"
+          + " parallel on any slot and stitched back frame-exact (audio encoded once per file).")
   Double segmentSeconds;
 
   @Mixin RunnerMixin runner;
 
   @Override
   public Integer call() throws Exception {
-    if (segmentSeconds != null) {
-      throw new UsageException("--segment-seconds is not available in this version (segment-level transcoding is"
-          + " being built); run without it to transcode whole files");
+    if (segmentSeconds != null && !(segmentSeconds >= 1)) {
+      throw new UsageException("--segment-seconds must be at least 1, was " + segmentSeconds);
     }
     MediaIO.Transcode transcode;
     try {
@@ -84,6 +84,11 @@ final class MigrateCommand implements Callable<Integer> {
     // Encoders use every core: one slot's encode has the machine when the others are probing or
     // verifying, and oversubscription when all encode costs little (measured in docs/BENCHMARKS.md).
     transcode = transcode.from(pattern).to(out).withEncoderThreads(cores);
+    if (segmentSeconds != null) {
+      // Segments keep every slot encoding at once: each encoder gets its slot's share of the cores.
+      int slots = runner.parallelism != null ? runner.parallelism : cores;
+      transcode = transcode.withSegmentSeconds(segmentSeconds).withEncoderThreads(Math.max(1, cores / slots));
+    }
     PrintWriter console = spec.commandLine().getOut();
     console.printf("gstbeam migrate: %s -> %s (profile %s, %s)%n", pattern, out, transcode.resolvedProfile().name(),
         ProbeCommand.describe(runner));

@@ -118,7 +118,7 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
         .setBytesIn(file.getMetadata().sizeBytes());
     MigrationResult result;
     try {
-      MigrationResult done = previous(output);
+      MigrationResult done = previous(outputRoot, output);
       if (done != null) {
         SKIPPED.inc();
         out.output(MigrationResult.newBuilder(done).setAction("skip")
@@ -171,7 +171,7 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
         if (!"ok".equals(r.getStatus())) {
           return r;
         }
-        commit(target, output, r);
+        commit(outputRoot, target, output, r);
         BYTES_OUT.inc(r.getBytesOut() == null ? 0 : r.getBytesOut());
         return r;
       } finally {
@@ -224,7 +224,7 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
             profile.minPsnrMean(), profile.minPsnrFrame()));
       }
     }
-    String durationProblem = durationProblem(source, target, src, t, watchdog);
+    String durationProblem = durationProblem(source, target, src, t.video(), t.audio(), watchdog);
     if (durationProblem != null) {
       return fail(row, Stage.VERIFY, FailureReason.CORRUPT, durationProblem);
     }
@@ -238,19 +238,19 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
    * Per stream, from a parse-only pass over both files (first to last timestamp): audio within 50 ms
    * of the source's, video within one frame. Null when fine.
    */
-  private static String durationProblem(Path source, Path target, MediaInfo src, Transcoder.Outcome t, Duration watchdog) {
+  static String durationProblem(Path source, Path target, MediaInfo src, boolean video, boolean audio, Duration watchdog) {
     StreamScan.Result a = StreamScan.scan(source, true, watchdog);
     StreamScan.Result b = StreamScan.scan(target, true, watchdog);
     if (!b.outcome().ok()) {
       return "output does not parse to the end";
     }
-    if (t.audio()) {
+    if (audio) {
       String p = compare("audio", a.extentNanos("audio/"), b.extentNanos("audio/"), 0.05);
       if (p != null) {
         return p;
       }
     }
-    if (t.video()) {
+    if (video) {
       double frame = 0.05;
       for (Stream s : src.getStreams()) {
         if ("video".equals(s.getType()) && s.getFrameRate() != null && s.getFrameRate() > 0) {
@@ -279,7 +279,7 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
    * Temporaries a killed earlier attempt left for this output (hidden, never final): removed before a
    * new attempt, so a re-run leaves nothing behind.
    */
-  private static void removeStaleTemporaries(Path output) throws IOException {
+  static void removeStaleTemporaries(Path output) throws IOException {
     Path dir = output.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
       return;
@@ -296,9 +296,9 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
   }
 
   /** Records the row, then makes the output visible under its final name (rename, or copy + rename). */
-  private void commit(Path target, String output, MigrationResult r) throws IOException {
+  static void commit(String outputRoot, Path target, String output, MigrationResult r) throws IOException {
     r.setOutputUri(isLocal(output) ? Paths.get(output).toUri().toString() : output);
-    writeDone(output, r);
+    writeDone(outputRoot, output, r);
     if (isLocal(output)) {
       Files.move(target, Paths.get(output), StandardCopyOption.ATOMIC_MOVE);
       return;
@@ -313,11 +313,11 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
   }
 
   /** The row an earlier run recorded for {@code output}, when the output exists; else null. */
-  private MigrationResult previous(String output) throws IOException {
+  static MigrationResult previous(String outputRoot, String output) throws IOException {
     if (!exists(output)) {
       return null;
     }
-    String done = donePath(output);
+    String done = donePath(outputRoot, output);
     if (!exists(done)) {
       return null; // an output we did not write: transcode again, commit will replace it
     }
@@ -326,8 +326,8 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
     }
   }
 
-  private void writeDone(String output, MigrationResult r) throws IOException {
-    String done = donePath(output);
+  static void writeDone(String outputRoot, String output, MigrationResult r) throws IOException {
+    String done = donePath(outputRoot, output);
     if (isLocal(done)) {
       Path p = Paths.get(done);
       Files.createDirectories(p.getParent());
@@ -356,7 +356,12 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
         .read(null, org.apache.avro.io.DecoderFactory.get().jsonDecoder(MigrationResult.getClassSchema(), json));
   }
 
-  private String donePath(String output) {
+  static String donePath(String outputRoot, String output) {
+    return root(outputRoot) + "_manifest/done/" + keyOf(output) + ".json";
+  }
+
+  /** A short stable key for an output path (names its done record and its segment work area). */
+  static String keyOf(String output) {
     String key;
     try {
       key = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
@@ -364,11 +369,14 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    String root = outputRoot.endsWith("/") ? outputRoot : outputRoot + "/";
-    return root + "_manifest/done/" + key + ".json";
+    return key;
   }
 
-  private static boolean exists(String path) throws IOException {
+  static String root(String outputRoot) {
+    return outputRoot.endsWith("/") ? outputRoot : outputRoot + "/";
+  }
+
+  static boolean exists(String path) throws IOException {
     if (isLocal(path)) {
       return Files.exists(Paths.get(path));
     }
@@ -376,11 +384,11 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
     return m.status() == MatchResult.Status.OK && !m.metadata().isEmpty();
   }
 
-  private static boolean isLocal(String path) {
+  static boolean isLocal(String path) {
     return !path.contains("://") || path.startsWith("file://");
   }
 
-  private static long sizeOf(Path p) {
+  static long sizeOf(Path p) {
     try {
       return Files.size(p);
     } catch (IOException e) {
@@ -388,7 +396,7 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
     }
   }
 
-  private static List<String> codecs(MediaInfo m) {
+  static List<String> codecs(MediaInfo m) {
     List<String> out = new ArrayList<>();
     for (Stream s : m.getStreams()) {
       if (s.getCodec() != null) {
@@ -398,16 +406,16 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
     return out;
   }
 
-  private static Double round(double v) {
+  static Double round(double v) {
     return Double.isNaN(v) ? null : Math.round(v * 1000) / 1000.0;
   }
 
-  private static MigrationResult fail(MigrationResult.Builder row, Stage stage, FailureReason reason, String message) {
+  static MigrationResult fail(MigrationResult.Builder row, Stage stage, FailureReason reason, String message) {
     return row.setStatus("failed").setStage(stage.wireName())
         .setReason(reason.name()).setMessage(message == null ? reason.name() : message).build();
   }
 
-  private Path scratch() {
+  static Path scratch() {
     return Paths.get(System.getProperty("java.io.tmpdir"), "gstbeam");
   }
 }

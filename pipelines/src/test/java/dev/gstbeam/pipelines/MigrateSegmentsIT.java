@@ -1,0 +1,151 @@
+package dev.gstbeam.pipelines;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gstbeam.testing.Ffmpeg;
+import dev.gstbeam.testing.TestData;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Segment-level transcoding end to end through the CLI on the embedded Flink runner, every output
+ * checked with ffmpeg/ffprobe: frame count equal to the source's, per-frame PSNR with frames paired by
+ * index (a lost, doubled or shifted frame drops far below the thresholds), audio duration, segment
+ * counts; and a segment whose first attempt is cut short is retried alone.
+ */
+public class MigrateSegmentsIT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Path inputs;
+
+  @BeforeClass
+  public static void generateSources() throws Exception {
+    TestData.assumeTool("ffmpeg");
+    inputs = TMP.newFolder("in").toPath();
+    // 90 s MPEG-2 TS, 25 fps, GOP 12 with B-frames (open GOPs), temporal noise: every frame differs.
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-t", "90", "-vf", "noise=alls=20:allf=t", "-c:v", "mpeg2video", "-g", "12", "-bf", "2", "-b:v", "5M",
+        "-c:a", "mp2", "-b:a", "192k", inputs.resolve("noise gop12.ts").toString());
+    // 75 s H.264 in MP4 with B-frames (3, pyramid), GOP 50.
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000",
+        "-t", "75", "-vf", "noise=alls=12:allf=t", "-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-g", "50",
+        "-crf", "18", "-c:a", "aac", "-b:a", "128k", inputs.resolve("h264 bframes.mp4").toString());
+    // 36 s interlaced MPEG-2 (top field first) in TS.
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=720x576:rate=25", "-f", "lavfi", "-i", "sine=frequency=600:sample_rate=48000",
+        "-t", "36", "-vf", "noise=alls=10:allf=t", "-flags", "+ilme+ildct", "-top", "1", "-c:v", "mpeg2video", "-g", "12",
+        "-b:v", "6M", "-c:a", "mp2", "-b:a", "192k", inputs.resolve("interlaced.ts").toString());
+    // 36 s variable frame rate H.264 (every fifth frame of 30 fps dropped: 33 and 67 ms frames).
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine=frequency=800:sample_rate=48000",
+        "-t", "36", "-vf", "select='not(eq(mod(n\\,5)\\,4))',noise=alls=10:allf=t", "-fps_mode", "vfr", "-c:v", "libx264",
+        "-preset", "veryfast", "-g", "60", "-c:a", "aac", inputs.resolve("vfr.mp4").toString());
+  }
+
+  @Test
+  public void segmentedOutputsAreFrameExact() throws Exception {
+    Path out = TMP.newFolder("out").toPath();
+    CliIT.Run r = CliIT.gstbeam("migrate", "--input", inputs.toString(), "--output", out.toString(),
+        "--segment-seconds", "10", "--preset", "veryfast");
+    assertEquals(r.out() + r.err(), 0, r.code());
+    Map<String, JsonNode> rows = rows(out);
+    assertEquals(rows.keySet().toString(), 4, rows.size());
+    for (Map.Entry<String, JsonNode> e : rows.entrySet()) {
+      JsonNode row = e.getValue();
+      assertEquals(e.getKey() + ": " + row, "ok", row.get("status").asText());
+      int minSegments = e.getKey().startsWith("noise") || e.getKey().startsWith("h264") ? 7 : 3;
+      assertTrue(e.getKey() + " segments " + row.get("segments"), row.get("segments").asInt() >= minSegments);
+      assertEquals(row.get("segments").asInt(), row.get("segment_details").size());
+      for (JsonNode s : row.get("segment_details")) {
+        assertEquals(e.getKey() + " segment " + s, 1, s.get("attempts").asInt());
+      }
+      check(row, e.getKey().equals("interlaced.ts") ? 20 : 25, e.getKey().equals("interlaced.ts") ? 30 : 32);
+    }
+    assertFalse("work area removed", hasFiles(out.resolve("_work")));
+    assertTrue("no temporaries", temporaries(out).isEmpty());
+  }
+
+  @Test
+  public void aSegmentCutShortIsRetriedAlone() throws Exception {
+    Path in = TMP.newFolder("fault-in").toPath();
+    Files.copy(inputs.resolve("h264 bframes.mp4"), in.resolve("h264 bframes.mp4"));
+    Path out = TMP.newFolder("fault-out").toPath();
+    CliIT.Run r = CliIT.gstbeam("-Dgstbeam.test.segmentFault=2:40", "migrate", "--input", in.toString(),
+        "--output", out.toString(), "--segment-seconds", "10", "--preset", "veryfast");
+    assertEquals(r.out() + r.err(), 0, r.code());
+    JsonNode row = rows(out).get("h264 bframes.mp4");
+    assertEquals(row.toString(), "ok", row.get("status").asText());
+    for (JsonNode s : row.get("segment_details")) {
+      assertEquals("segment " + s, s.get("index").asInt() == 2 ? 2 : 1, s.get("attempts").asInt());
+    }
+    assertEquals(2, row.get("attempts").asInt());
+    check(row, 25, 32);
+  }
+
+  /** Frame count, per-frame PSNR by index and audio duration against the source, with ffmpeg. */
+  private static void check(JsonNode row, double minFrame, double minMean) throws Exception {
+    Path source = Path.of(URI.create(row.get("uri").asText()));
+    Path output = Path.of(URI.create(row.get("output_uri").asText()));
+    long frames = Ffmpeg.countFrames(source);
+    assertEquals(output + " frame count", frames, Ffmpeg.countFrames(output));
+    assertEquals(frames, row.get("frames_out").asLong());
+    assertEquals(output + " decodes cleanly", "", Ffmpeg.decodeErrors(output));
+    JsonNode v = MigrateIT.ffprobe(output).get("streams").get(0);
+    int w = v.get("width").asInt();
+    int h = v.get("height").asInt();
+    double[] psnr = Ffmpeg.framePsnr(source, output, w, h, TMP.newFile().toPath());
+    assertEquals(output + " frames compared", frames, psnr.length);
+    double min = Arrays.stream(psnr).min().orElseThrow();
+    double mean = Arrays.stream(psnr).average().orElseThrow();
+    System.out.printf("%s: %d frames, %d segments, ffmpeg PSNR by index min %.2f mean %.2f (row: %s / %s)%n",
+        source.getFileName(), frames, row.get("segments").asInt(), min, mean, row.get("psnr_min"), row.get("psnr_mean"));
+    assertTrue(output + " min PSNR " + min, min >= minFrame);
+    assertTrue(output + " mean PSNR " + mean, mean >= minMean);
+    double a = Ffmpeg.streamSeconds(source, "a:0");
+    double b = Ffmpeg.streamSeconds(output, "a:0");
+    assertEquals(output + " audio duration", a, b, 0.05);
+  }
+
+  private static Map<String, JsonNode> rows(Path out) throws IOException {
+    Map<String, JsonNode> rows = new HashMap<>();
+    try (Stream<Path> files = Files.list(out.resolve("_manifest"))) {
+      for (Path f : files.filter(p -> p.getFileName().toString().matches("results-.*\\.jsonl")).toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (!line.isBlank()) {
+            JsonNode n = JSON.readTree(line);
+            rows.put(Path.of(URI.create(n.get("uri").asText())).getFileName().toString(), n);
+          }
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static boolean hasFiles(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.anyMatch(Files::isRegularFile);
+    }
+  }
+
+  private static List<Path> temporaries(Path out) throws IOException {
+    try (Stream<Path> s = Files.walk(out)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(".gstbeam-tmp-")).toList();
+    }
+  }
+}
