@@ -288,7 +288,7 @@ public final class SegmentedMigration {
         long t0 = System.nanoTime();
         try {
           SegmentEncoder.Outcome o = SegmentEncoder.encode(Paths.get(task.sourcePath()), seg, tmp, profile, watchdog,
-              threads, attempt == 1 ? faultFrames : -1);
+              threads, attempt == 1 ? faultFrames : -1, attempt == 1);
           double secs = (System.nanoTime() - t0) / 1e9;
           spent += secs;
           SEGMENT_MILLIS.update(Math.round(secs * 1000));

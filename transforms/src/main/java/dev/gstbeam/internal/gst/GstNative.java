@@ -68,6 +68,26 @@ final class GstNative {
 
     /** Sets a property from its string form, as gst-launch does (enums by nick, numbers, booleans). */
     void gst_util_set_object_arg(Pointer object, String name, String value);
+
+    /** The GstSegment of a SEGMENT event (owned by the event). */
+    void gst_event_parse_segment(Pointer event, PointerByReference segment);
+  }
+
+  /** GST_EVENT_SEGMENT and GST_EVENT_FLUSH_STOP (GstEventType values, stable ABI). */
+  static final int EVENT_SEGMENT = 17934;
+  static final int EVENT_FLUSH_STOP = 5127;
+
+  /** GST_EVENT_TYPE: the int after the 64-byte GstMiniObject header of a GstEvent (64-bit platforms). */
+  static int eventType(Pointer event) {
+    return event == null ? 0 : event.getInt(64);
+  }
+
+  /** GstSegment's start and time fields (guint64 at byte offsets 48 and 64 on 64-bit platforms). */
+  static long[] segmentStartAndTime(Pointer event) {
+    PointerByReference seg = new PointerByReference();
+    Core.INSTANCE.gst_event_parse_segment(event, seg);
+    Pointer p = seg.getValue();
+    return p == null ? null : new long[] {p.getLong(48), p.getLong(64)};
   }
 
   /** libglib-2.0. */

@@ -6,6 +6,7 @@ import dev.gstbeam.internal.segment.Segment;
 import dev.gstbeam.internal.transcode.EncoderSettings;
 import dev.gstbeam.internal.transcode.OutputGeometry;
 import dev.gstbeam.internal.transcode.Profile;
+import com.sun.jna.Pointer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,12 @@ import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadLinkException;
 import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
+import org.freedesktop.gstreamer.Format;
 import org.freedesktop.gstreamer.event.EOSEvent;
+import org.freedesktop.gstreamer.event.SeekEvent;
+import org.freedesktop.gstreamer.event.SeekFlags;
+import org.freedesktop.gstreamer.event.SeekType;
+import org.freedesktop.gstreamer.glib.Natives;
 
 /**
  * Encodes one {@link Segment} of a source's first video stream into an intermediate MP4 holding only
@@ -38,14 +44,19 @@ import org.freedesktop.gstreamer.event.EOSEvent;
  * exactly the packets the plan asks for and ends the stream, so the decoder is drained; the frame gate
  * keeps decoded frames whose timestamps fall in the segment. Every segment thus starts with a fresh
  * encoder (an IDR frame, closed GOPs) with the same settings, and gives exactly its frames. Other
- * streams go, parsed but not decoded, to a fakesink.
+ * streams are left unlinked (not decoded).
  */
 public final class SegmentEncoder {
   private SegmentEncoder() {}
 
   /** How a segment encode ended. */
   public record Outcome(boolean ok, FailureReason reason, String message, long frames, OutputGeometry geometry,
-      String videoEncoder) {}
+      String videoEncoder, boolean jumped) {
+
+    Outcome(boolean ok, FailureReason reason, String message, long frames, OutputGeometry geometry, String videoEncoder) {
+      this(ok, reason, message, frames, geometry, videoEncoder, false);
+    }
+  }
 
   /**
    * Encodes {@code segment} of {@code source} into {@code target}. {@code faultAfterFrames} >= 0 makes
@@ -53,6 +64,17 @@ public final class SegmentEncoder {
    */
   public static Outcome encode(Path source, Segment segment, Path target, Profile profile, Duration timeout,
       int threads, long faultAfterFrames) {
+    return encode(source, segment, target, profile, timeout, threads, faultAfterFrames, true);
+  }
+
+  /**
+   * As above; with {@code seek}, a segment that starts past the file's beginning asks the demuxer to
+   * jump (key unit, snapping before) to a little before its seek keyframe instead of reading every
+   * packet from the start. The packet gate still starts at exactly that keyframe; a jump that lands
+   * past it is reported ({@link #OVERSHOT}) and the caller reads from the start instead.
+   */
+  public static Outcome encode(Path source, Segment segment, Path target, Profile profile, Duration timeout,
+      int threads, long faultAfterFrames, boolean seek) {
     ElementRegistry registry = ElementRegistry.get();
     EncoderSettings.ElementSpec videoSpec;
     try {
@@ -66,6 +88,14 @@ public final class SegmentEncoder {
     AtomicBoolean haveVideo = new AtomicBoolean();
     AtomicLong framesOut = new AtomicLong();
     AtomicLong unstamped = new AtomicLong();
+    AtomicLong segStart = new AtomicLong(Long.MIN_VALUE);
+    AtomicLong segTime = new AtomicLong();
+    AtomicBoolean overshot = new AtomicBoolean();
+    java.util.concurrent.CountDownLatch firstPacket = new java.util.concurrent.CountDownLatch(1);
+    AtomicBoolean jumped = new AtomicBoolean();
+    AtomicReference<Pad> videoPad = new AtomicReference<>();
+    AtomicReference<PacketGate> gateRef = new AtomicReference<>();
+    boolean seeking = seek && segment.seekPts() != Segment.FROM_START;
 
     try (PipelineSession session = PipelineSession.create("segment")) {
       Element src = session.add("filesrc");
@@ -120,16 +150,41 @@ public final class SegmentEncoder {
         }
         boolean video = text.startsWith("video/") || text.startsWith("image/");
         if (!video || !haveVideo.compareAndSet(false, true)) {
-          // Not decoded; parsed packets to a fakesink (some demuxers stop on an unlinked stream).
-          Transcoder.discard(session, pad, owned);
+          // Left unlinked: demuxers combine their pads' flows and go on while the video is linked. A
+          // fakesink here would hold the demuxer's one streaming thread in its preroll wait in PAUSED,
+          // before the seek, and the video would never arrive.
           return;
         }
         // Xiph codecs (Theora) carry their setup in header packets before the first frame.
-        PacketGate gate = new PacketGate(segment, text.startsWith("video/x-theora"));
+        PacketGate gate = new PacketGate(segment, text.startsWith("video/x-theora"), seeking);
+        gateRef.set(gate);
+        videoPad.set(pad);
+        pad.addEventProbe((ep, event) -> {
+          // By the native type: gst1-java-core caches wrappers by address, and a new event at a reused
+          // address can come back as a wrapper of an earlier event's class.
+          Pointer raw = Natives.getRawPointer(event);
+          int type = GstNative.eventType(raw);
+          if (type == GstNative.EVENT_SEGMENT) {
+            long[] st = GstNative.segmentStartAndTime(raw);
+            if (st != null) {
+              segStart.set(st[0]);
+              segTime.set(st[1]);
+            }
+          } else if (type == GstNative.EVENT_FLUSH_STOP) {
+            jumped.set(true);
+            gate.restart(); // after a seek: wait for the seek keyframe again
+          }
+          return PadProbeReturn.OK;
+        });
         pad.addProbe(PadProbeType.BUFFER, (p, info) -> {
           Buffer b = info.getBuffer();
-          switch (gate.offer(b.getPresentationTimestamp(), !b.getFlags().contains(BufferFlags.DELTA_UNIT),
-              b.getFlags().contains(BufferFlags.HEADER))) {
+          firstPacket.countDown();
+          PacketGate.Verdict verdict = gate.offer(b.getPresentationTimestamp(),
+              !b.getFlags().contains(BufferFlags.DELTA_UNIT), b.getFlags().contains(BufferFlags.HEADER));
+          if (verdict == PacketGate.Verdict.OVERSHOT) {
+            overshot.set(true);
+          }
+          switch (verdict) {
             case PASS:
               return PadProbeReturn.OK;
             case END:
@@ -166,10 +221,37 @@ public final class SegmentEncoder {
         }
       });
 
+      if (seeking) {
+        session.pipeline().setState(org.freedesktop.gstreamer.State.PAUSED);
+        try {
+          boolean got = firstPacket.await(30, java.util.concurrent.TimeUnit.SECONDS);
+          if (got && segStart.get() != Long.MIN_VALUE) {
+            // Stream time of the seek keyframe, from the segment its pad carries; a little earlier, so that
+            // demuxers without an exact index (TS, ES) still land before it.
+            long position = Math.max(0, segment.seekPts() - segStart.get() + segTime.get() - SEEK_MARGIN_NANOS);
+            // Upstream from the video pad to the demuxer (the muxer downstream would refuse a seek sent
+            // to the pipeline's sinks); the demuxer flushes and restarts all its streams there.
+            videoPad.get().sendEvent(new SeekEvent(1.0, Format.TIME,
+                EnumSet.of(SeekFlags.FLUSH, SeekFlags.KEY_UNIT, SeekFlags.SNAP_BEFORE), SeekType.SET, position,
+                SeekType.NONE, -1));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          // From here the gate opens at the seek keyframe, wherever the demuxer is (jumped or not).
+          PacketGate g = gateRef.get();
+          if (g != null) {
+            g.seekDone();
+          }
+        }
+      }
       BusOutcome bus = session.play(timeout, Transcoder.STALL);
       if (linkError.get() != null) {
         return new Outcome(false, FailureReason.INTERNAL, "cannot build the segment's chain: " + linkError.get(),
             framesOut.get(), null, null);
+      }
+      if (overshot.get()) {
+        return new Outcome(false, FailureReason.INTERNAL, OVERSHOT, framesOut.get(), null, null);
       }
       switch (bus.end()) {
         case EOS:
@@ -190,15 +272,20 @@ public final class SegmentEncoder {
         return new Outcome(false, FailureReason.CORRUPT, unstamped.get() + " decoded frames without a timestamp",
             framesOut.get(), geometry.get(), videoSpec.factory());
       }
-      return new Outcome(true, null, null, framesOut.get(), geometry.get(), videoSpec.factory());
+      return new Outcome(true, null, null, framesOut.get(), geometry.get(), videoSpec.factory(), jumped.get());
     } catch (MissingElementException e) {
       return new Outcome(false, FailureReason.MISSING_PLUGIN, e.getMessage(), 0, null, null);
     }
   }
 
+  /** The message of an outcome whose seek landed past the seek keyframe. */
+  public static final String OVERSHOT = "the seek landed past the segment's keyframe";
+
+  static final long SEEK_MARGIN_NANOS = 3_000_000_000L;
+
   /** Which packets (decode order) a segment's decoder is fed. Pure logic, one stream's thread. */
   static final class PacketGate {
-    enum Verdict { DROP, PASS, END, AFTER_END }
+    enum Verdict { DROP, PASS, END, AFTER_END, OVERSHOT }
 
     private final Segment segment;
     private boolean passing;
@@ -207,19 +294,43 @@ public final class SegmentEncoder {
 
     private final boolean passHeaders;
 
-    PacketGate(Segment segment, boolean passHeaders) {
+    /** Until the seek is sent, nothing reaches the decoder: a flush must not hit the encoder or muxer. */
+    private boolean awaitingSeek;
+
+    PacketGate(Segment segment, boolean passHeaders, boolean awaitingSeek) {
       this.segment = segment;
       this.passHeaders = passHeaders;
+      this.awaitingSeek = awaitingSeek;
       this.passing = segment.seekPts() == Segment.FROM_START;
     }
 
-    Verdict offer(long pts, boolean keyframe, boolean header) {
+    /** After a flush (a seek): nothing passed before counts; wait for the seek keyframe again. */
+    synchronized void restart() {
+      if (segment.seekPts() != Segment.FROM_START) {
+        passing = false;
+        ended = false;
+        beforeEnd = 0;
+      }
+    }
+
+    synchronized void seekDone() {
+      awaitingSeek = false;
+    }
+
+    synchronized Verdict offer(long pts, boolean keyframe, boolean header) {
+      if (awaitingSeek) {
+        return Verdict.DROP;
+      }
       if (ended) {
         return Verdict.AFTER_END;
       }
       if (!passing) {
         if (keyframe && pts == segment.seekPts()) {
           passing = true;
+        } else if (keyframe && pts > segment.seekPts()) {
+          // Keyframes come in presentation order: the one we need is behind us.
+          ended = true;
+          return Verdict.OVERSHOT;
         } else {
           return header && passHeaders ? Verdict.PASS : Verdict.DROP;
         }
