@@ -20,6 +20,10 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -138,7 +142,7 @@ public final class MediaIO {
       return new Transcode(filepattern, outputRoot, profile, preset, c, encoderThreads, segmentSeconds);
     }
 
-    /** Encoder threads per file (the slot's share of its machine); 0: all cores. */
+    /** Encoder threads per file or segment (the slot's share of its machine); 0 (default): the encoder's own choice. */
     public Transcode withEncoderThreads(int n) {
       return new Transcode(filepattern, outputRoot, profile, preset, crf, n, segmentSeconds);
     }
@@ -172,7 +176,7 @@ public final class MediaIO {
         throw new IllegalStateException("MediaIO.transcode() needs from(pattern) and to(outputRoot)");
       }
       Profile p = resolvedProfile();
-      int threads = encoderThreads > 0 ? encoderThreads : Runtime.getRuntime().availableProcessors();
+      int threads = Math.max(0, encoderThreads); // 0: each encoder's own choice for this machine
       String prefix = OutputPaths.fixedPrefix(filepattern);
       PCollection<FileIO.ReadableFile> files = input
           .apply("Match", FileIO.match().filepattern(filepattern).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
@@ -198,7 +202,13 @@ public final class MediaIO {
           .setCoder(AvroCoder.of(MigrationResult.class));
       PCollection<MigrationResult> stitched = planned.get(tasks)
           .setCoder(SerializableCoder.of(SegmentedMigration.SegmentTask.class))
-          .apply("SpreadSegments", Reshuffle.viaRandomKey())
+          // Keyed by segment index, not at random: a file's few segments spread over the slots evenly
+          // instead of by the luck of random keys (9 segments came out 7/2 on two slots).
+          .apply("KeyByIndex", WithKeys.of((SegmentedMigration.SegmentTask t) -> t.segment().index())
+              .withKeyType(TypeDescriptors.integers()))
+          .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(SegmentedMigration.SegmentTask.class)))
+          .apply("SpreadSegments", Reshuffle.of())
+          .apply("DropKeys", Values.create())
           .apply("TranscodeSegments", ParDo.of(new SegmentedMigration.EncodeFn(p, threads)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SegmentedMigration.SegmentDone.class)))
           .apply("GroupSegments", GroupByKey.create())

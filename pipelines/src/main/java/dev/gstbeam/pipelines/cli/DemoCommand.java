@@ -64,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
     migrateRunner.parallelism = parallelism;
     migrateRunner.defaultParallelism = Runtime.getRuntime().availableProcessors();
     dev.gstbeam.MediaIO.Transcode transcode = dev.gstbeam.MediaIO.transcode().withProfile("mp4-h264-aac")
-        .withPreset("veryfast").from(selection).to(migrateOut).withEncoderThreads(Runtime.getRuntime().availableProcessors());
+        .withPreset("veryfast").from(selection).to(migrateOut).withEncoderThreads(0);
     start = System.nanoTime();
     Summary m = new dev.gstbeam.pipelines.migrate.MigrateJob(transcode, migrateOut).run(migrateRunner.options("gstbeam-demo-migrate"));
     wall = (System.nanoTime() - start) / 1e9;

@@ -55,6 +55,11 @@ final class MigrateCommand implements Callable<Integer> {
           + " parallel on any slot and stitched back frame-exact (audio encoded once per file).")
   Double segmentSeconds;
 
+  @Option(names = "--encoder-threads", paramLabel = "N",
+      description = "Threads per video encoder (0: the encoder's own choice for the machine). Default: 0 for whole"
+          + " files; with --segment-seconds, the slot's share of the cores, at least 2.")
+  Integer encoderThreads;
+
   @Mixin RunnerMixin runner;
 
   @Override
@@ -81,13 +86,20 @@ final class MigrateCommand implements Callable<Integer> {
     int cores = Runtime.getRuntime().availableProcessors();
     runner.defaultParallelism = cores;
     var options = runner.options("gstbeam-migrate");
-    // Encoders use every core: one slot's encode has the machine when the others are probing or
-    // verifying, and oversubscription when all encode costs little (measured in docs/BENCHMARKS.md).
-    transcode = transcode.from(pattern).to(out).withEncoderThreads(cores);
+    // Whole files: each encoder picks its own thread count for the machine (x264: 1.5 per core, as
+    // ffmpeg leaves it): one slot's encode has the machine when the others are probing or verifying,
+    // and oversubscription when all encode costs little (measured in docs/BENCHMARKS.md).
+    transcode = transcode.from(pattern).to(out).withEncoderThreads(0);
     if (segmentSeconds != null) {
       // Segments keep every slot encoding at once: each encoder gets its slot's share of the cores.
       int slots = runner.parallelism != null ? runner.parallelism : cores;
-      transcode = transcode.withSegmentSeconds(segmentSeconds).withEncoderThreads(Math.max(1, cores / slots));
+      transcode = transcode.withSegmentSeconds(segmentSeconds).withEncoderThreads(Math.max(2, cores / slots));
+    }
+    if (encoderThreads != null) {
+      if (encoderThreads < 0) {
+        throw new UsageException("--encoder-threads must be 0 or more, was " + encoderThreads);
+      }
+      transcode = transcode.withEncoderThreads(encoderThreads);
     }
     PrintWriter console = spec.commandLine().getOut();
     console.printf("gstbeam migrate: %s -> %s (profile %s, %s)%n", pattern, out, transcode.resolvedProfile().name(),

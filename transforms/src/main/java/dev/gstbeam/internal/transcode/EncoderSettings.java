@@ -47,8 +47,8 @@ public final class EncoderSettings {
           props.put("quantizer", p.crf());
           props.put("bitrate", 2_048_000);
         }
-        // 0: x264's own choice (1.5 threads per core, as ffmpeg leaves it), whatever the slot count.
-        props.put("threads", 0);
+        // 0: x264's own choice (1.5 threads per core, as ffmpeg leaves it); else the slot's share.
+        props.put("threads", Math.max(0, threads));
         return new ElementSpec("x264enc", props);
       case "hevc":
         require(available, "x265enc");
@@ -56,7 +56,7 @@ public final class EncoderSettings {
         if (p.bitrateKbps() > 0) {
           props.put("bitrate", p.bitrateKbps());
         } else {
-          props.put("option-string", "crf=" + p.crf() + ":pools=" + threads);
+          props.put("option-string", "crf=" + p.crf() + (threads > 0 ? ":pools=" + threads : ""));
         }
         return new ElementSpec("x265enc", props);
       case "vp9":
@@ -71,7 +71,7 @@ public final class EncoderSettings {
         props.put("deadline", 1L);
         props.put("cpu-used", VPX_SPEED.get(p.preset()));
         props.put("row-mt", true);
-        props.put("threads", threads);
+        props.put("threads", threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         props.put("keyframe-max-dist", 250);
         return new ElementSpec("vp9enc", props);
       case "av1":
@@ -87,7 +87,7 @@ public final class EncoderSettings {
         props.put("usage-profile", "realtime");
         props.put("cpu-used", AOM_SPEED.get(p.preset()));
         props.put("row-mt", true);
-        props.put("threads", threads);
+        props.put("threads", threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
         props.put("keyframe-max-dist", 250);
         return new ElementSpec("av1enc", props);
       default:
