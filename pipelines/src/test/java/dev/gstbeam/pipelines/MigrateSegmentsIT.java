@@ -53,6 +53,8 @@ public class MigrateSegmentsIT {
     Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine=frequency=800:sample_rate=48000",
         "-t", "36", "-vf", "select='not(eq(mod(n\\,5)\\,4))',noise=alls=10:allf=t", "-fps_mode", "vfr", "-c:v", "libx264",
         "-preset", "veryfast", "-g", "60", "-c:a", "aac", inputs.resolve("vfr.mp4").toString());
+    // 8 s of the same: shorter than two segments, so the whole-file path (same checks).
+    Ffmpeg.run("-i", inputs.resolve("vfr.mp4").toString(), "-t", "8", "-c", "copy", inputs.resolve("vfr short.mp4").toString());
   }
 
   @Test
@@ -62,13 +64,18 @@ public class MigrateSegmentsIT {
         "--segment-seconds", "10", "--preset", "veryfast");
     assertEquals(r.out() + r.err(), 0, r.code());
     Map<String, JsonNode> rows = rows(out);
-    assertEquals(rows.keySet().toString(), 4, rows.size());
+    assertEquals(rows.keySet().toString(), 5, rows.size());
     for (Map.Entry<String, JsonNode> e : rows.entrySet()) {
       JsonNode row = e.getValue();
       assertEquals(e.getKey() + ": " + row, "ok", row.get("status").asText());
-      int minSegments = e.getKey().startsWith("noise") || e.getKey().startsWith("h264") ? 7 : 3;
-      assertTrue(e.getKey() + " segments " + row.get("segments"), row.get("segments").asInt() >= minSegments);
-      assertEquals(row.get("segments").asInt(), row.get("segment_details").size());
+      if (e.getKey().equals("vfr short.mp4")) {
+        assertEquals("whole file", 1, row.get("segments").asInt());
+        assertEquals(0, row.get("segment_details").size());
+      } else {
+        int minSegments = e.getKey().startsWith("noise") || e.getKey().startsWith("h264") ? 7 : 3;
+        assertTrue(e.getKey() + " segments " + row.get("segments"), row.get("segments").asInt() >= minSegments);
+        assertEquals(row.get("segments").asInt(), row.get("segment_details").size());
+      }
       for (JsonNode s : row.get("segment_details")) {
         assertEquals(e.getKey() + " segment " + s, 1, s.get("attempts").asInt());
       }

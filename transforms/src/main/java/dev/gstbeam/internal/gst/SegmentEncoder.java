@@ -95,6 +95,8 @@ public final class SegmentEncoder {
     AtomicBoolean jumped = new AtomicBoolean();
     AtomicReference<Pad> videoPad = new AtomicReference<>();
     AtomicReference<PacketGate> gateRef = new AtomicReference<>();
+    AtomicReference<Pad.PROBE> gateProbeRef = new AtomicReference<>();
+    AtomicReference<Pad.PROBE> blockRef = new AtomicReference<>();
     boolean seeking = seek && segment.seekPts() != Segment.FROM_START;
 
     try (PipelineSession session = PipelineSession.create("segment")) {
@@ -156,7 +158,7 @@ public final class SegmentEncoder {
           return;
         }
         // Xiph codecs (Theora) carry their setup in header packets before the first frame.
-        PacketGate gate = new PacketGate(segment, text.startsWith("video/x-theora"), seeking);
+        PacketGate gate = new PacketGate(segment, text.startsWith("video/x-theora"));
         gateRef.set(gate);
         videoPad.set(pad);
         pad.addEventProbe((ep, event) -> {
@@ -176,9 +178,8 @@ public final class SegmentEncoder {
           }
           return PadProbeReturn.OK;
         });
-        pad.addProbe(PadProbeType.BUFFER, (p, info) -> {
+        Pad.PROBE gateProbe = (p, info) -> {
           Buffer b = info.getBuffer();
-          firstPacket.countDown();
           PacketGate.Verdict verdict = gate.offer(b.getPresentationTimestamp(),
               !b.getFlags().contains(BufferFlags.DELTA_UNIT), b.getFlags().contains(BufferFlags.HEADER));
           if (verdict == PacketGate.Verdict.OVERSHOT) {
@@ -202,7 +203,21 @@ public final class SegmentEncoder {
             default:
               return PadProbeReturn.DROP;
           }
-        });
+        };
+        gateProbeRef.set(gateProbe);
+        if (seeking) {
+          // Hold the demuxer at its first video packet until the seek: nothing reaches the decoder
+          // before it, and the demuxer cannot run on to the end meanwhile. The seek's flush releases
+          // the held push; the caller then installs the gate and removes this block.
+          Pad.PROBE block = (p, info) -> {
+            firstPacket.countDown();
+            return PadProbeReturn.OK;
+          };
+          blockRef.set(block);
+          pad.addProbe(EnumSet.of(PadProbeType.BLOCK, PadProbeType.BUFFER), block);
+        } else {
+          pad.addProbe(PadProbeType.BUFFER, gateProbe);
+        }
         Element decode = Transcoder.make("decodebin", owned);
         decode.connect(onDecoded);
         session.pipeline().add(decode);
@@ -238,10 +253,13 @@ public final class SegmentEncoder {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } finally {
-          // From here the gate opens at the seek keyframe, wherever the demuxer is (jumped or not).
-          PacketGate g = gateRef.get();
-          if (g != null) {
-            g.seekDone();
+          // From here the gate decides, from wherever the demuxer now is (jumped or not).
+          Pad vp = videoPad.get();
+          if (vp != null && gateProbeRef.get() != null) {
+            vp.addProbe(PadProbeType.BUFFER, gateProbeRef.get());
+            if (blockRef.get() != null) {
+              vp.removeProbe(blockRef.get());
+            }
           }
         }
       }
@@ -272,6 +290,7 @@ public final class SegmentEncoder {
         return new Outcome(false, FailureReason.CORRUPT, unstamped.get() + " decoded frames without a timestamp",
             framesOut.get(), geometry.get(), videoSpec.factory());
       }
+      Transcoder.showLastFrame(target);
       return new Outcome(true, null, null, framesOut.get(), geometry.get(), videoSpec.factory(), jumped.get());
     } catch (MissingElementException e) {
       return new Outcome(false, FailureReason.MISSING_PLUGIN, e.getMessage(), 0, null, null);
@@ -294,13 +313,9 @@ public final class SegmentEncoder {
 
     private final boolean passHeaders;
 
-    /** Until the seek is sent, nothing reaches the decoder: a flush must not hit the encoder or muxer. */
-    private boolean awaitingSeek;
-
-    PacketGate(Segment segment, boolean passHeaders, boolean awaitingSeek) {
+    PacketGate(Segment segment, boolean passHeaders) {
       this.segment = segment;
       this.passHeaders = passHeaders;
-      this.awaitingSeek = awaitingSeek;
       this.passing = segment.seekPts() == Segment.FROM_START;
     }
 
@@ -313,14 +328,7 @@ public final class SegmentEncoder {
       }
     }
 
-    synchronized void seekDone() {
-      awaitingSeek = false;
-    }
-
     synchronized Verdict offer(long pts, boolean keyframe, boolean header) {
-      if (awaitingSeek) {
-        return Verdict.DROP;
-      }
       if (ended) {
         return Verdict.AFTER_END;
       }

@@ -142,6 +142,9 @@ public final class Stitcher {
       }
       switch (bus.end()) {
         case EOS:
+          if (muxSpec.factory().equals("mp4mux")) {
+            Transcoder.showLastFrame(target);
+          }
           return new Outcome(true, null, null, audioLinked.get());
         case TIMEOUT:
           return new Outcome(false, FailureReason.TIMEOUT, "stitch did not finish within " + timeout.toSeconds() + " s"

@@ -139,10 +139,25 @@ public final class Transcoder {
       if (!have[0] && !have[1]) {
         return failed(FailureReason.CORRUPT, "no decodable audio or video stream");
       }
+      if (muxSpec.factory().equals("mp4mux")) {
+        showLastFrame(target);
+      }
       return new Outcome(true, null, null, have[0] ? videoSpec.factory() : null, geometry.get(), have[0], have[1],
           List.copyOf(notes));
     } catch (MissingElementException e) {
       return failed(FailureReason.MISSING_PLUGIN, e.getMessage());
+    }
+  }
+
+  /**
+   * mp4mux ends the edit list at the decode timeline's end; with B-frames and a variable frame rate
+   * the last frame shown can start after it and be dropped by players: extend the edit to it.
+   */
+  static void showLastFrame(Path target) {
+    try {
+      dev.gstbeam.internal.segment.Mp4EditList.extendToLastSample(target);
+    } catch (java.io.IOException e) {
+      // Left as written: verification counts the frames shown and fails the input if one is missing.
     }
   }
 

@@ -53,6 +53,17 @@ public class SegmentStitchIT {
     check(src, 4, Profiles.resolve("mp4-h264-aac").withPreset("veryfast"));
   }
 
+  /** Variable frame rate (every fifth frame of 30 fps dropped), short enough that the demuxer could reach
+   * the end before a segment's seek if it were not held. */
+  @Test
+  public void variableFrameRateStitchesFrameExact() throws Exception {
+    Path src = TMP.getRoot().toPath().resolve("vfr.mp4");
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=480x270:rate=30", "-f", "lavfi", "-i", "sine=frequency=800:sample_rate=48000",
+        "-t", "16", "-vf", "select='not(eq(mod(n\\,5)\\,4))',noise=alls=10:allf=t", "-fps_mode", "vfr", "-c:v", "libx264",
+        "-preset", "veryfast", "-g", "30", "-c:a", "aac", src.toString());
+    check(src, 4, Profiles.resolve("mp4-h264-aac").withPreset("veryfast"));
+  }
+
   static void check(Path src, double seconds, Profile profile) throws Exception {
     StreamScan.Result scan = StreamScan.scan(src, true, Duration.ofMinutes(2));
     assertTrue(scan.outcome().ok());

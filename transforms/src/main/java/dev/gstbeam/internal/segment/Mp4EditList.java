@@ -1,0 +1,262 @@
+package dev.gstbeam.internal.segment;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Repairs the end of a single-track MP4's edit list so that every sample is shown.
+ *
+ * <p>GStreamer's mp4mux writes the edit's duration as the sum of the sample durations (the decode
+ * timeline). With B-frames and a variable frame rate the last frame shown can start at or after that
+ * end (its composition time is later than the decode timeline's end), so players and demuxers that
+ * honour the edit list drop it: a segment intermediate lost its last frame in the stitch. This sets
+ * the edit's duration to the end of the latest-shown sample (composition time plus duration, minus
+ * the edit's media start), and the track and movie durations to match, when that is longer. Pure
+ * Java over the file's boxes; no other byte changes.
+ */
+public final class Mp4EditList {
+  private Mp4EditList() {}
+
+  /** Whether the file was changed. */
+  public static boolean extendToLastSample(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long moovAt = -1;
+      long moovSize = 0;
+      long pos = 0;
+      long size = ch.size();
+      while (pos + 8 <= size) {
+        ByteBuffer h = read(ch, pos, 16 <= size - pos ? 16 : 8);
+        long boxSize = h.getInt(0) & 0xffffffffL;
+        String type = type(h, 4);
+        int header = 8;
+        if (boxSize == 1) {
+          boxSize = h.getLong(8);
+          header = 16;
+        } else if (boxSize == 0) {
+          boxSize = size - pos;
+        }
+        if (boxSize < header) {
+          return false; // not a box structure we understand
+        }
+        if (type.equals("moov")) {
+          moovAt = pos;
+          moovSize = boxSize;
+          break;
+        }
+        pos += boxSize;
+      }
+      if (moovAt < 0 || moovSize > Integer.MAX_VALUE) {
+        return false;
+      }
+      ByteBuffer moov = read(ch, moovAt, (int) moovSize);
+      java.util.List<Boxes> traks = new java.util.ArrayList<>();
+      int mvhd = findTraks(moov, 8, (int) moovSize, traks);
+      if (mvhd < 0) {
+        return false;
+      }
+      long movieScale = timescale(moov, mvhd);
+      boolean changed = false;
+      for (Boxes t : traks) {
+        long needed = extend(moov, t, movieScale);
+        if (needed > 0) {
+          setDuration(moov, t.tkhd, needed, true);
+          setDuration(moov, mvhd, needed, false);
+          changed = true;
+        }
+      }
+      if (!changed) {
+        return false;
+      }
+      moov.position(0);
+      ch.write(moov, moovAt);
+      return true;
+    }
+  }
+
+  /** Top-level boxes of moov: mvhd's position (returned) and each trak's boxes. */
+  private static int findTraks(ByteBuffer buf, int from, int to, java.util.List<Boxes> traks) {
+    int mvhd = -1;
+    int pos = from;
+    while (pos + 8 <= to) {
+      long size = buf.getInt(pos) & 0xffffffffL;
+      if (size < 8 || pos + size > to) {
+        break;
+      }
+      String type = type(buf, pos + 4);
+      if (type.equals("mvhd")) {
+        mvhd = pos;
+      } else if (type.equals("trak")) {
+        Boxes b = new Boxes();
+        walk(buf, pos + 8, (int) (pos + size), b);
+        traks.add(b);
+      }
+      pos += (int) size;
+    }
+    return mvhd;
+  }
+
+  /**
+   * The edit duration (movie timescale) that shows every sample of this track, when longer than the
+   * one written (which is then replaced in {@code moov}); else 0.
+   */
+  private static long extend(ByteBuffer moov, Boxes b, long movieScale) {
+    if (b.elst < 0 || b.stts < 0 || b.mdhd < 0) {
+      return 0;
+    }
+    long mediaScale = timescale(moov, b.mdhd);
+    // Sample end times on the composition timeline.
+    long end = Long.MIN_VALUE;
+    int sttsCount = moov.getInt(b.stts + 12);
+    int cttsCount = b.ctts < 0 ? 0 : moov.getInt(b.ctts + 12);
+    int cttsIndex = 0;
+    long cttsLeft = cttsCount > 0 ? moov.getInt(b.ctts + 16) & 0xffffffffL : 0;
+    long dts = 0;
+    for (int i = 0; i < sttsCount; i++) {
+      long count = moov.getInt(b.stts + 16 + 8 * i) & 0xffffffffL;
+      long delta = moov.getInt(b.stts + 20 + 8 * i) & 0xffffffffL;
+      for (long k = 0; k < count; k++) {
+        long offset = 0;
+        if (cttsIndex < cttsCount) {
+          offset = moov.getInt(b.ctts + 20 + 8 * cttsIndex); // signed (version 1) or small unsigned
+          if (--cttsLeft == 0 && ++cttsIndex < cttsCount) {
+            cttsLeft = moov.getInt(b.ctts + 16 + 8 * cttsIndex) & 0xffffffffL;
+          }
+        }
+        end = Math.max(end, dts + offset + delta);
+        dts += delta;
+      }
+    }
+    int elstVersion = moov.get(b.elst + 8);
+    int entries = moov.getInt(b.elst + 12);
+    if (entries != 1) {
+      return 0;
+    }
+    int durAt = b.elst + 16;
+    long segDuration;
+    long mediaTime;
+    if (elstVersion == 1) {
+      segDuration = moov.getLong(durAt);
+      mediaTime = moov.getLong(durAt + 8);
+    } else {
+      segDuration = moov.getInt(durAt) & 0xffffffffL;
+      mediaTime = moov.getInt(durAt + 4);
+    }
+    if (mediaTime < 0 || end == Long.MIN_VALUE) {
+      return 0;
+    }
+    long needed = ceilDiv((end - mediaTime) * movieScale, mediaScale);
+    if (needed <= segDuration) {
+      return 0;
+    }
+    if (elstVersion == 1) {
+      moov.putLong(durAt, needed);
+    } else {
+      if (needed > 0xffffffffL) {
+        return 0;
+      }
+      moov.putInt(durAt, (int) needed);
+    }
+    return needed;
+  }
+
+  private static final class Boxes {
+    int traks;
+    int mvhd = -1;
+    int tkhd = -1;
+    int elst = -1;
+    int mdhd = -1;
+    int stts = -1;
+    int ctts = -1;
+  }
+
+  private static void walk(ByteBuffer buf, int from, int to, Boxes b) {
+    int pos = from;
+    while (pos + 8 <= to) {
+      long size = buf.getInt(pos) & 0xffffffffL;
+      String type = type(buf, pos + 4);
+      if (size < 8 || pos + size > to) {
+        return;
+      }
+      switch (type) {
+        case "trak":
+          b.traks++;
+          walk(buf, pos + 8, (int) (pos + size), b);
+          break;
+        case "edts", "mdia", "minf", "stbl":
+          walk(buf, pos + 8, (int) (pos + size), b);
+          break;
+        case "mvhd":
+          b.mvhd = pos;
+          break;
+        case "tkhd":
+          b.tkhd = pos;
+          break;
+        case "elst":
+          b.elst = pos;
+          break;
+        case "mdhd":
+          b.mdhd = pos;
+          break;
+        case "stts":
+          b.stts = pos;
+          break;
+        case "ctts":
+          b.ctts = pos;
+          break;
+        default:
+          break;
+      }
+      pos += (int) size;
+    }
+  }
+
+  /** mvhd/mdhd: version 0 has 32-bit times, version 1 64-bit; the timescale follows the two times. */
+  private static long timescale(ByteBuffer buf, int box) {
+    int version = buf.get(box + 8);
+    return buf.getInt(box + 12 + (version == 1 ? 16 : 8)) & 0xffffffffL;
+  }
+
+  /** mvhd: duration after the timescale; tkhd: after creation, modification, track id and 4 reserved bytes. */
+  private static void setDuration(ByteBuffer buf, int box, long duration, boolean tkhd) {
+    if (box < 0) {
+      return;
+    }
+    int version = buf.get(box + 8);
+    int at = tkhd
+        ? box + 12 + (version == 1 ? 16 : 8) + 8
+        : box + 12 + (version == 1 ? 16 : 8) + 4;
+    if (version == 1) {
+      if (buf.getLong(at) < duration) {
+        buf.putLong(at, duration);
+      }
+    } else if ((buf.getInt(at) & 0xffffffffL) < duration && duration <= 0xffffffffL) {
+      buf.putInt(at, (int) duration);
+    }
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  private static String type(ByteBuffer buf, int at) {
+    byte[] t = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      t[i] = buf.get(at + i);
+    }
+    return new String(t, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  private static ByteBuffer read(FileChannel ch, long pos, int length) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(length);
+    while (buf.hasRemaining()) {
+      if (ch.read(buf, pos + buf.position()) < 0) {
+        break;
+      }
+    }
+    buf.flip();
+    return buf;
+  }
+}
