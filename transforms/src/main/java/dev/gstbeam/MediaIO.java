@@ -33,6 +33,8 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 import dev.gstbeam.internal.beam.SegmentedMigration;
+import dev.gstbeam.internal.beam.OutputNames;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PBegin;
@@ -185,9 +187,12 @@ public final class MediaIO {
               (FileIO.ReadableFile f) -> !f.getMetadata().resourceId().toString().startsWith(
                   outputRoot.endsWith("/") ? outputRoot : outputRoot + "/")))
           .apply("Redistribute", Reshuffle.viaRandomKey());
+      PCollectionView<java.util.Map<String, String>> renames =
+          OutputNames.renames(files, prefix, outputRoot, p.extension());
       if (segmentSeconds <= 0) {
         return files
-            .apply("Transcode", ParDo.of(new TranscodeFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, threads)))
+            .apply("Transcode", ParDo.of(new TranscodeFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, threads))
+                .withSideInput(OutputNames.RENAMES, renames))
             .setCoder(AvroCoder.of(MigrationResult.class));
       }
       TupleTag<SegmentedMigration.SegmentTask> tasks = SegmentedMigration.tasksTag();
@@ -195,10 +200,12 @@ public final class MediaIO {
       TupleTag<MigrationResult> unused = new TupleTag<>("plannedRows");
       PCollectionTuple planned = files.apply("PlanSegments",
           ParDo.of(new SegmentedMigration.PlanFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, segmentSeconds, whole, unused))
+              .withSideInput(OutputNames.RENAMES, renames)
               .withOutputTags(tasks, TupleTagList.of(whole)));
       PCollection<MigrationResult> wholeRows = planned.get(whole)
           .setCoder(ReadableFileCoder.of())
-          .apply("Transcode", ParDo.of(new TranscodeFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, threads)))
+          .apply("Transcode", ParDo.of(new TranscodeFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, threads))
+              .withSideInput(OutputNames.RENAMES, renames))
           .setCoder(AvroCoder.of(MigrationResult.class));
       PCollection<MigrationResult> stitched = planned.get(tasks)
           .setCoder(SerializableCoder.of(SegmentedMigration.SegmentTask.class))

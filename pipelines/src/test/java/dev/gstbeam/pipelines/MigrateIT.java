@@ -177,7 +177,7 @@ public class MigrateIT {
   }
 
   /** The checks on one output, with ffprobe/ffmpeg as the oracle. */
-  private static void checkOutput(Path source, Path output, JsonNode row, double minPsnr) throws Exception {
+  static void checkOutput(Path source, Path output, JsonNode row, double minPsnr) throws Exception {
     JsonNode src = ffprobe(source);
     JsonNode dst = ffprobe(output);
     JsonNode sv = stream(src, "video");

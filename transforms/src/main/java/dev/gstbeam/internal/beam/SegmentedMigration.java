@@ -132,9 +132,10 @@ public final class SegmentedMigration {
     }
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) throws IOException {
+    public void process(@Element FileIO.ReadableFile file,
+        @SideInput(OutputNames.RENAMES) java.util.Map<String, String> renames, MultiOutputReceiver out) throws IOException {
       String input = file.getMetadata().resourceId().toString();
-      String output = OutputPaths.outputFor(input, inputPrefix, outputRoot, profile.extension());
+      String output = OutputNames.outputFor(input, renames, inputPrefix, outputRoot, profile.extension());
       MigrationResult done = TranscodeFn.previous(outputRoot, output);
       if (done != null) {
         // Verified by an earlier run: the whole-file path reports it as skipped.

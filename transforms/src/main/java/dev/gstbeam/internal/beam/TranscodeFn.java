@@ -104,10 +104,11 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
   }
 
   @ProcessElement
-  public void process(@Element FileIO.ReadableFile file, OutputReceiver<MigrationResult> out) {
+  public void process(@Element FileIO.ReadableFile file, @SideInput(OutputNames.RENAMES) java.util.Map<String, String> renames,
+      OutputReceiver<MigrationResult> out) {
     long start = System.nanoTime();
     String input = file.getMetadata().resourceId().toString();
-    String output = OutputPaths.outputFor(input, inputPrefix, outputRoot, profile.extension());
+    String output = OutputNames.outputFor(input, renames, inputPrefix, outputRoot, profile.extension());
     MigrationResult.Builder row = MigrationResult.newBuilder()
         .setUri(LocalMedia.uriOf(file))
         .setProfile(profile.name())
@@ -119,6 +120,15 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
     MigrationResult result;
     try {
       MigrationResult done = previous(outputRoot, output);
+      if (done != null && !sameInput(done, file)) {
+        result = fail(row, Stage.WRITE, FailureReason.IO_ERROR, "the output " + output
+            + " exists, made from another input (" + done.getUri() + "); not replaced");
+        result.setWallSeconds((System.nanoTime() - start) / 1e9);
+        result.setFinishedAt(Instant.now().toString());
+        FAILED.inc();
+        out.output(result);
+        return;
+      }
       if (done != null) {
         SKIPPED.inc();
         out.output(MigrationResult.newBuilder(done).setAction("skip")
@@ -310,6 +320,10 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
     }
     FileSystems.rename(List.of(tmp), List.of(FileSystems.matchNewResource(output, false)),
         MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+  }
+
+  static boolean sameInput(MigrationResult done, FileIO.ReadableFile file) {
+    return done.getUri().equals(LocalMedia.uriOf(file));
   }
 
   /** The row an earlier run recorded for {@code output}, when the output exists; else null. */

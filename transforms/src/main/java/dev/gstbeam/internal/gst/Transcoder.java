@@ -192,6 +192,12 @@ public final class Transcoder {
     Element encoder = make(encoderSpec.factory(), owned);
     apply(encoder, encoderSpec.properties());
     chain.add(encoder);
+    String encoded = EncoderSettings.videoEncoderCaps(profile);
+    if (encoded != null) {
+      Element profileFilter = make("capsfilter", owned);
+      setArg(profileFilter, "caps", encoded); // our constant, no user data
+      chain.add(profileFilter);
+    }
     chain.add(make(EncoderSettings.videoParser(profile), owned));
     attach(session, pad, chain, mux);
     return g;
@@ -205,7 +211,9 @@ public final class Transcoder {
     chain.add(make("audioconvert", owned));
     chain.add(make("audioresample", owned));
     Element filter = make("capsfilter", owned);
-    setArg(filter, "caps", "audio/x-raw,channels=" + channels);
+    // 48 kHz whatever the source's rate: AAC and Opus frames are 1024 and 960 samples, so at 8 kHz an
+    // AAC frame (and the encoder's priming) alone is 128 ms, and durations could not hold to 50 ms.
+    setArg(filter, "caps", "audio/x-raw,channels=" + channels + ",rate=48000");
     chain.add(filter);
     Element encoder = make(encoderSpec.factory(), owned);
     apply(encoder, encoderSpec.properties());

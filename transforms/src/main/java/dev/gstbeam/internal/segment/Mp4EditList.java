@@ -107,9 +107,19 @@ public final class Mp4EditList {
       return 0;
     }
     long mediaScale = timescale(moov, b.mdhd);
+    int sttsCount = moov.getInt(b.stts + 12);
+    boolean changed = false;
+    if (sttsCount > 1 && moov.getInt(b.stts + 20 + 8 * (sttsCount - 1)) == 0) {
+      // A last sample of no duration (mp4mux writes the last buffer's duration, and sources with bogus
+      // frame durations give none) is never shown: give it its predecessor's.
+      int previous = moov.getInt(b.stts + 20 + 8 * (sttsCount - 2));
+      long count = moov.getInt(b.stts + 16 + 8 * (sttsCount - 1)) & 0xffffffffL;
+      moov.putInt(b.stts + 20 + 8 * (sttsCount - 1), previous);
+      setDuration(moov, b.mdhd, mediaDuration(moov, b.mdhd) + count * (previous & 0xffffffffL), false);
+      changed = true;
+    }
     // Sample end times on the composition timeline.
     long end = Long.MIN_VALUE;
-    int sttsCount = moov.getInt(b.stts + 12);
     int cttsCount = b.ctts < 0 ? 0 : moov.getInt(b.ctts + 12);
     int cttsIndex = 0;
     long cttsLeft = cttsCount > 0 ? moov.getInt(b.ctts + 16) & 0xffffffffL : 0;
@@ -149,7 +159,7 @@ public final class Mp4EditList {
     }
     long needed = ceilDiv((end - mediaTime) * movieScale, mediaScale);
     if (needed <= segDuration) {
-      return 0;
+      return changed ? segDuration : 0;
     }
     if (elstVersion == 1) {
       moov.putLong(durAt, needed);
@@ -217,6 +227,11 @@ public final class Mp4EditList {
   private static long timescale(ByteBuffer buf, int box) {
     int version = buf.get(box + 8);
     return buf.getInt(box + 12 + (version == 1 ? 16 : 8)) & 0xffffffffL;
+  }
+
+  private static long mediaDuration(ByteBuffer buf, int mdhd) {
+    int version = buf.get(mdhd + 8);
+    return version == 1 ? buf.getLong(mdhd + 32) : buf.getInt(mdhd + 24) & 0xffffffffL;
   }
 
   /** mvhd: duration after the timescale; tkhd: after creation, modification, track id and 4 reserved bytes. */

@@ -47,6 +47,10 @@ public final class EncoderSettings {
           props.put("quantizer", p.crf());
           props.put("bitrate", 2_048_000);
         }
+        // The 8x8 transform is a High tool: on in every x264 preset from superfast up; on here for
+        // ultrafast too, so that the stream is High as the profile promises (x264 signals the lowest
+        // profile whose tools it used, and ultrafast alone gives Constrained Baseline).
+        props.put("dct8x8", true);
         // 0: x264's own choice (1.5 threads per core, as ffmpeg leaves it); else the slot's share.
         props.put("threads", Math.max(0, threads));
         return new ElementSpec("x264enc", props);
@@ -93,6 +97,14 @@ public final class EncoderSettings {
       default:
         throw new IllegalArgumentException("video codec " + p.videoCodec());
     }
+  }
+
+  /**
+   * Caps the encoder must produce, or null: H.264 is always High (the profile's promise; with the 8x8
+   * transform on, x264 signals High for every preset).
+   */
+  public static String videoEncoderCaps(Profile p) {
+    return p.videoCodec().equals("h264") ? "video/x-h264,profile=high" : null;
   }
 
   /** The parser after the video encoder (keyframe flags, stream format for the muxer). */

@@ -100,6 +100,23 @@ public class Mp4EditListTest {
   }
 
   @Test
+  public void aLastSampleWithoutDurationGetsItsPredecessors() throws Exception {
+    byte[] mvhd = box("mvhd", ints(0, 0, 0, 1000, 300));
+    byte[] video = box("trak",
+        box("tkhd", ints(0, 0, 0, 1, 0, 300)),
+        box("edts", box("elst", ints(0, 1, 300, 0, 0x10000))),
+        box("mdia", box("mdhd", ints(0, 0, 0, 1000, 300)),
+            box("minf", box("stbl", box("stts", ints(0, 2, 3, 100, 1, 0))))));
+    Path f = tmp.newFile("z.mp4").toPath();
+    Files.write(f, box("moov", mvhd, video));
+    assertTrue(Mp4EditList.extendToLastSample(f));
+    byte[] after = Files.readAllBytes(f);
+    assertEquals("last stts delta", 100, intAfter(after, "stts", 28));
+    assertEquals("mdhd duration", 400, intAfter(after, "mdhd", 24));
+    assertEquals("edit shows all four", 400, intAfter(after, "elst", 16));
+  }
+
+  @Test
   public void notAnMp4IsLeftAlone() throws Exception {
     Path f = tmp.newFile("x.bin").toPath();
     Files.write(f, new byte[] {0, 0, 0, 2, 'a', 'b', 'c', 'd', 1, 2, 3});

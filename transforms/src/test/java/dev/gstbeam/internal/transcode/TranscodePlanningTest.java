@@ -10,6 +10,15 @@ import org.junit.Test;
 /** Profiles, geometry, encoder choice and PSNR maths: pure, no GStreamer. */
 public class TranscodePlanningTest {
   @Test
+  public void h264IsAlwaysHighWhateverThePreset() {
+    for (String preset : new String[] {"ultrafast", "veryfast", "medium"}) {
+      assertEquals("video/x-h264,profile=high",
+          EncoderSettings.videoEncoderCaps(Profiles.resolve("mp4-h264-aac").withPreset(preset)));
+    }
+    assertEquals(null, EncoderSettings.videoEncoderCaps(Profiles.resolve("webm-vp9-opus")));
+  }
+
+  @Test
   public void builtInProfilesFollowTheContract() {
     Profile p = Profiles.resolve("mp4-h264-aac");
     assertEquals("h264", p.videoCodec());
