@@ -255,7 +255,13 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
       return "output does not parse to the end";
     }
     if (audio) {
-      String p = compare("audio", a.extentNanos("audio/"), b.extentNanos("audio/"), 0.05);
+      // Decoded samples, as ffmpeg counts them: packet timestamps misstate some sources (a FLAC
+      // stream's last block at full size, ADPCM in WAV, PCM in Matroska without durations).
+      long srcAudio = dev.gstbeam.internal.gst.AudioDuration.decodedNanos(source, watchdog);
+      long outAudio = dev.gstbeam.internal.gst.AudioDuration.decodedNanos(target, watchdog);
+      String p = srcAudio > 0 && outAudio > 0
+          ? compare("audio", srcAudio, outAudio, 0.05)
+          : compare("audio", a.extentNanos("audio/"), b.extentNanos("audio/"), 0.05);
       if (p != null) {
         return p;
       }
