@@ -53,6 +53,12 @@ public class MigrateSegmentsIT {
     Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine=frequency=800:sample_rate=48000",
         "-t", "36", "-vf", "select='not(eq(mod(n\\,5)\\,4))',noise=alls=10:allf=t", "-fps_mode", "vfr", "-c:v", "libx264",
         "-preset", "veryfast", "-g", "60", "-c:a", "aac", inputs.resolve("vfr.mp4").toString());
+    // 30 s H.264 + AAC in Matroska with an SRT subtitle track (dropped by mp4-h264-aac, and said so).
+    Path srt = TMP.newFile("cues.srt").toPath();
+    Files.writeString(srt, "1\n00:00:01,000 --> 00:00:04,000\nHello\n\n2\n00:00:12,000 --> 00:00:15,000\nWorld\n\n");
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=48000",
+        "-i", srt.toString(), "-t", "30", "-map", "0", "-map", "1", "-map", "2", "-c:v", "libx264", "-preset", "veryfast",
+        "-g", "25", "-c:a", "aac", "-c:s", "srt", inputs.resolve("subtitled.mkv").toString());
     // 8 s of the same: shorter than two segments, so the whole-file path (same checks).
     Ffmpeg.run("-i", inputs.resolve("vfr.mp4").toString(), "-t", "8", "-c", "copy", inputs.resolve("vfr short.mp4").toString());
   }
@@ -64,7 +70,9 @@ public class MigrateSegmentsIT {
         "--segment-seconds", "10", "--preset", "veryfast");
     assertEquals(r.out() + r.err(), 0, r.code());
     Map<String, JsonNode> rows = rows(out);
-    assertEquals(rows.keySet().toString(), 5, rows.size());
+    assertEquals(rows.keySet().toString(), 6, rows.size());
+    assertTrue(rows.get("subtitled.mkv").toString(),
+        rows.get("subtitled.mkv").get("message").asText().contains("dropped subtitle stream"));
     for (Map.Entry<String, JsonNode> e : rows.entrySet()) {
       JsonNode row = e.getValue();
       assertEquals(e.getKey() + ": " + row, "ok", row.get("status").asText());

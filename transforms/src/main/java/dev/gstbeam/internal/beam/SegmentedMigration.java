@@ -67,7 +67,7 @@ public final class SegmentedMigration {
 
   /** One segment's work: where the source is, which frames, where the result goes. */
   public record SegmentTask(String uri, String sourcePath, String output, String workDir, Segment segment, int total,
-      boolean audio, Double sourceSeconds, long bytesIn, List<String> codecsIn, long plannedAtMillis)
+      boolean audio, Double sourceSeconds, long bytesIn, List<String> codecsIn, long plannedAtMillis, String dropped)
       implements Serializable {}
 
   /** What one segment's work gave. */
@@ -190,8 +190,26 @@ public final class SegmentedMigration {
       long now = System.currentTimeMillis();
       for (Segment s : plan.segments()) {
         out.get(new TupleTag<SegmentTask>(TASKS_ID)).output(new SegmentTask(input, source.toString(), output, work, s,
-            plan.size(), audio, seconds, file.getMetadata().sizeBytes(), List.copyOf(TranscodeFn.codecs(src)), now));
+            plan.size(), audio, seconds, file.getMetadata().sizeBytes(), List.copyOf(TranscodeFn.codecs(src)), now,
+            dropped(src)));
       }
+    }
+
+    /** The streams besides the first video and first audio, which the output does not carry (said in the row). */
+    static String dropped(MediaInfo src) {
+      List<String> out = new ArrayList<>();
+      boolean video = false;
+      boolean audio = false;
+      for (Stream s : src.getStreams()) {
+        if ("video".equals(s.getType()) && !video) {
+          video = true;
+        } else if ("audio".equals(s.getType()) && !audio) {
+          audio = true;
+        } else {
+          out.add(s.getType() + " stream" + (s.getCodec() == null ? "" : " " + s.getCodec()));
+        }
+      }
+      return String.join(", ", out);
     }
 
     private static long frameNanos(MediaInfo src) {
@@ -490,7 +508,8 @@ public final class SegmentedMigration {
           return TranscodeFn.fail(row, Stage.VERIFY, FailureReason.CORRUPT, durationProblem);
         }
         MigrationResult r = row.setStatus("ok").setReason(null).setStage(null)
-            .setMessage("stitched from " + parts.size() + " segments").build();
+            .setMessage("stitched from " + parts.size() + " segments"
+                + (first.dropped().isEmpty() ? "" : "; dropped " + first.dropped())).build();
         TranscodeFn.commit(outputRoot, target, output, r);
         Path work = Paths.get(first.workDir());
         deleteTree(work);
