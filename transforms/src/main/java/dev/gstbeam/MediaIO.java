@@ -197,9 +197,8 @@ public final class MediaIO {
       }
       TupleTag<SegmentedMigration.SegmentTask> tasks = SegmentedMigration.tasksTag();
       TupleTag<FileIO.ReadableFile> whole = new TupleTag<>("wholeFiles");
-      TupleTag<MigrationResult> unused = new TupleTag<>("plannedRows");
       PCollectionTuple planned = files.apply("PlanSegments",
-          ParDo.of(new SegmentedMigration.PlanFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, segmentSeconds, whole, unused))
+          ParDo.of(new SegmentedMigration.PlanFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, segmentSeconds, whole))
               .withSideInput(OutputNames.RENAMES, renames)
               .withOutputTags(tasks, TupleTagList.of(whole)));
       PCollection<MigrationResult> wholeRows = planned.get(whole)

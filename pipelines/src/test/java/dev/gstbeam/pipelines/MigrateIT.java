@@ -12,6 +12,7 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gstbeam.testing.Ffmpeg;
 import dev.gstbeam.testing.TestData;
 import java.io.IOException;
 import java.net.URI;
@@ -48,17 +49,17 @@ public class MigrateIT {
   public static void generateSources() throws Exception {
     inputs = TMP.newFolder("in").toPath();
     Files.createDirectories(inputs.resolve("sub dir"));
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
         "-t", "4", "-c:v", "libx264", "-bf", "3", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
         inputs.resolve("sub dir/h264 b-frames.mp4").toString());
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=720x576:rate=25", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000",
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=720x576:rate=25", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000",
         "-t", "2", "-vf", "setfield=tff", "-c:v", "mpeg2video", "-flags", "+ilme+ildct", "-top", "1", "-b:v", "6M",
         "-c:a", "mp2", inputs.resolve("interlaced.ts").toString());
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=1920x1440:rate=24", "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv444p",
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=1920x1440:rate=24", "-t", "1", "-c:v", "libx264", "-pix_fmt", "yuv444p",
         inputs.resolve("tall-444.mkv").toString());
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=720x576:rate=25", "-t", "1", "-vf", "setsar=16/15", "-c:v", "mpeg4",
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=720x576:rate=25", "-t", "1", "-vf", "setsar=16/15", "-c:v", "mpeg4",
         "-q:v", "2", inputs.resolve("anamorphic.avi").toString());
-    ffmpeg("-f", "lavfi", "-i", "sine=frequency=500:sample_rate=44100", "-t", "3", "-c:a", "flac",
+    Ffmpeg.run("-f", "lavfi", "-i", "sine=frequency=500:sample_rate=44100", "-t", "3", "-c:a", "flac",
         inputs.resolve("audio-only.flac").toString());
     Files.copy(TestData.corpusFile("androidx-media/mp4/sample.mp4"), inputs.resolve("corpus sample!.mp4"));
     Files.copy(TestData.Damaged.truncated(), inputs.resolve("truncated.mp4"));
@@ -142,7 +143,7 @@ public class MigrateIT {
   public void killedMidwayThenRerunCompletesWithoutDuplicatesOrReencoding() throws Exception {
     Path in = TMP.newFolder("many").toPath();
     for (int i = 0; i < 6; i++) {
-      ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "3", "-vf", "hue=h=" + (i * 40),
+      Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "3", "-vf", "hue=h=" + (i * 40),
           "-c:v", "libx264", "-pix_fmt", "yuv420p", in.resolve("clip" + i + ".mp4").toString());
     }
     Path out = TMP.newFolder("killed").toPath();
@@ -184,7 +185,7 @@ public class MigrateIT {
     JsonNode dv = stream(dst, "video");
     assertEquals(output + " has video iff its source does", sv == null, dv == null);
     assertEquals(output + " has audio iff its source does", stream(src, "audio") == null, stream(dst, "audio") == null);
-    assertEquals("decodes without errors: " + output, "", ffmpegErrors(output));
+    assertEquals("decodes without errors: " + output, "", Ffmpeg.decodeErrors(output));
     if (dv != null) {
       if (dv.get("codec_name").asText().equals("h264")) {
         assertEquals("High", dv.get("profile").asText());
@@ -198,8 +199,8 @@ public class MigrateIT {
       double[] sar = ratio(sv.path("sample_aspect_ratio").asText("1:1"));
       double srcAspect = sw * sar[0] / sar[1] / sh;
       assertThat(output + " aspect", (double) w / h, closeTo(srcAspect, 0.02 * srcAspect));
-      long framesIn = countFrames(source);
-      long framesOut = countFrames(output);
+      long framesIn = Ffmpeg.countFrames(source);
+      long framesOut = Ffmpeg.countFrames(output);
       assertEquals(output + " frame count", framesIn, framesOut);
       assertEquals(framesOut, row.get("frames_out").asLong());
       double psnr = ffmpegPsnr(source, output, w, h);
@@ -274,15 +275,6 @@ public class MigrateIT {
     return m;
   }
 
-  static void ffmpeg(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue("ffmpeg finished", p.waitFor(2, TimeUnit.MINUTES));
-    assertEquals("ffmpeg " + cmd + ": " + text, 0, p.exitValue());
-  }
-
   static JsonNode ffprobe(Path file) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
         file.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -291,23 +283,6 @@ public class MigrateIT {
     JsonNode n = JSON.readTree(out);
     assertNotNull(n);
     return n;
-  }
-
-  private static long countFrames(Path file) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
-        "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertTrue(p.waitFor(2, TimeUnit.MINUTES));
-    return Long.parseLong(out.split("[,\\s]")[0]);
-  }
-
-  private static String ffmpegErrors(Path file) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "null", "-")
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    assertTrue(p.waitFor(2, TimeUnit.MINUTES));
-    return out;
   }
 
   /** ffmpeg's psnr filter: the output against the source scaled to the output's size (bicubic). */

@@ -2,8 +2,6 @@ package dev.gstbeam.internal.beam;
 
 import dev.gstbeam.FailureReason;
 import dev.gstbeam.Stage;
-import dev.gstbeam.internal.gst.GstProber;
-import dev.gstbeam.internal.gst.GstRuntime;
 import dev.gstbeam.internal.gst.ProbeOutcome;
 import dev.gstbeam.model.Failure;
 import dev.gstbeam.model.MediaInfo;
@@ -15,14 +13,13 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Probes each file with one GStreamer discoverer per bundle. Every input ends in exactly one output:
  * a {@link MediaInfo} on the main tag or a {@link Failure} on the failure tag.
  */
-public final class ProbeFn extends DoFn<FileIO.ReadableFile, MediaInfo> {
+public final class ProbeFn extends ProbingDoFn<FileIO.ReadableFile, MediaInfo> {
   private static final long serialVersionUID = 1L;
 
   private static final Counter PROBED = Metrics.counter(ProbeFn.class, "files_probed");
@@ -33,27 +30,16 @@ public final class ProbeFn extends DoFn<FileIO.ReadableFile, MediaInfo> {
 
   private final TupleTag<MediaInfo> mediaTag;
   private final TupleTag<Failure> failureTag;
-  private final long timeoutMillis;
   private final String scratchDir;
-  private transient GstProber prober;
 
   public ProbeFn(
       TupleTag<MediaInfo> mediaTag, TupleTag<Failure> failureTag, Duration timeout, String scratchDir) {
+    super(timeout);
     this.mediaTag = mediaTag;
     this.failureTag = failureTag;
-    this.timeoutMillis = timeout.toMillis();
     this.scratchDir = scratchDir;
   }
 
-  @Setup
-  public void setup() {
-    GstRuntime.ensureInitialized();
-  }
-
-  @StartBundle
-  public void startBundle() {
-    prober = new GstProber(Duration.ofMillis(timeoutMillis));
-  }
 
   @ProcessElement
   public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
@@ -61,7 +47,7 @@ public final class ProbeFn extends DoFn<FileIO.ReadableFile, MediaInfo> {
     ProbeOutcome outcome;
     String uri = LocalMedia.uriOf(file);
     try (LocalMedia media = LocalMedia.of(file, scratch())) {
-      outcome = prober.probe(media.path(), media.uri(), media.sizeBytes());
+      outcome = prober().probe(media.path(), media.uri(), media.sizeBytes());
     } catch (IOException e) {
       outcome = ProbeOutcome.failed(FailureReason.IO_ERROR, oneLine(e));
     } catch (RuntimeException e) {
@@ -83,22 +69,6 @@ public final class ProbeFn extends DoFn<FileIO.ReadableFile, MediaInfo> {
     }
   }
 
-  @FinishBundle
-  public void finishBundle() {
-    closeProber();
-  }
-
-  @Teardown
-  public void teardown() {
-    closeProber();
-  }
-
-  private void closeProber() {
-    if (prober != null) {
-      prober.close();
-      prober = null;
-    }
-  }
 
   private Path scratch() {
     return scratchDir != null ? Paths.get(scratchDir) : Paths.get(System.getProperty("java.io.tmpdir"), "gstbeam");

@@ -3,7 +3,6 @@ package dev.gstbeam.internal.beam;
 import dev.gstbeam.FailureReason;
 import dev.gstbeam.Stage;
 import dev.gstbeam.internal.gst.FrameComparison;
-import dev.gstbeam.internal.gst.GstProber;
 import dev.gstbeam.internal.gst.GstRuntime;
 import dev.gstbeam.internal.gst.ProbeOutcome;
 import dev.gstbeam.internal.gst.SegmentEncoder;
@@ -82,54 +81,25 @@ public final class SegmentedMigration {
   }
 
   /** Plans segments, or passes the input to the whole-file path, or answers it (skip) from an earlier run. */
-  public static final class PlanFn extends DoFn<FileIO.ReadableFile, SegmentTask> {
+  public static final class PlanFn extends ProbingDoFn<FileIO.ReadableFile, SegmentTask> {
     private static final long serialVersionUID = 1L;
     private final Profile profile;
     private final String inputPrefix;
     private final String outputRoot;
-    private final long probeTimeoutMillis;
     private final double segmentSeconds;
     private final TupleTag<FileIO.ReadableFile> whole;
-    private final TupleTag<MigrationResult> rows;
-    private transient GstProber prober;
 
     public PlanFn(Profile profile, String inputPrefix, String outputRoot, Duration probeTimeout, double segmentSeconds,
-        TupleTag<FileIO.ReadableFile> whole, TupleTag<MigrationResult> rows) {
+        TupleTag<FileIO.ReadableFile> whole) {
+      super(probeTimeout);
       this.profile = profile;
       this.inputPrefix = inputPrefix;
       this.outputRoot = outputRoot;
-      this.probeTimeoutMillis = probeTimeout.toMillis();
       this.segmentSeconds = segmentSeconds;
       this.whole = whole;
-      this.rows = rows;
     }
 
-    @Setup
-    public void setup() {
-      GstRuntime.ensureInitialized();
-    }
 
-    @StartBundle
-    public void startBundle() {
-      prober = new GstProber(Duration.ofMillis(probeTimeoutMillis));
-    }
-
-    @FinishBundle
-    public void finishBundle() {
-      close();
-    }
-
-    @Teardown
-    public void teardown() {
-      close();
-    }
-
-    private void close() {
-      if (prober != null) {
-        prober.close();
-        prober = null;
-      }
-    }
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file,
@@ -148,7 +118,7 @@ public final class SegmentedMigration {
         return;
       }
       Path source = Paths.get(file.getMetadata().resourceId().toString().replaceFirst("^file://", ""));
-      ProbeOutcome probed = prober.probe(source, source.toUri().toString(), file.getMetadata().sizeBytes());
+      ProbeOutcome probed = prober().probe(source, source.toUri().toString(), file.getMetadata().sizeBytes());
       if (!probed.succeeded() || !probed.media().getDecodable()) {
         out.get(whole).output(file);
         return;
@@ -346,45 +316,18 @@ public final class SegmentedMigration {
   }
 
   /** Joins one input's segments and its audio, verifies the whole, commits it, and gives its row. */
-  public static final class StitchFn extends DoFn<KV<String, Iterable<SegmentDone>>, MigrationResult> {
+  public static final class StitchFn extends ProbingDoFn<KV<String, Iterable<SegmentDone>>, MigrationResult> {
     private static final long serialVersionUID = 1L;
     private final Profile profile;
     private final String outputRoot;
-    private final long probeTimeoutMillis;
-    private transient GstProber prober;
 
     public StitchFn(Profile profile, String outputRoot, Duration probeTimeout) {
+      super(probeTimeout);
       this.profile = profile;
       this.outputRoot = outputRoot;
-      this.probeTimeoutMillis = probeTimeout.toMillis();
     }
 
-    @Setup
-    public void setup() {
-      GstRuntime.ensureInitialized();
-    }
 
-    @StartBundle
-    public void startBundle() {
-      prober = new GstProber(Duration.ofMillis(probeTimeoutMillis));
-    }
-
-    @FinishBundle
-    public void finishBundle() {
-      close();
-    }
-
-    @Teardown
-    public void teardown() {
-      close();
-    }
-
-    private void close() {
-      if (prober != null) {
-        prober.close();
-        prober = null;
-      }
-    }
 
     @ProcessElement
     public void process(@Element KV<String, Iterable<SegmentDone>> group, OutputReceiver<MigrationResult> out) {
@@ -451,7 +394,7 @@ public final class SegmentedMigration {
           return TranscodeFn.fail(row, Stage.STITCH, FailureReason.UNSUPPORTED_CODEC,
               "the source's audio stream produced no decoded output here");
         }
-        ProbeOutcome probedOut = prober.probe(target, target.toUri().toString(), TranscodeFn.sizeOf(target));
+        ProbeOutcome probedOut = prober().probe(target, target.toUri().toString(), TranscodeFn.sizeOf(target));
         if (!probedOut.succeeded()) {
           return TranscodeFn.fail(row, Stage.VERIFY, FailureReason.CORRUPT, "output does not probe: " + probedOut.message());
         }
@@ -499,7 +442,7 @@ public final class SegmentedMigration {
               "PSNR mean %.2f dB / min %.2f dB below the profile's %.1f / %.1f", cmp.psnrMean(), cmp.psnrMin(),
               profile.minPsnrMean(), profile.minPsnrFrame()));
         }
-        ProbeOutcome probedSrc = prober.probe(source, source.toUri().toString(), first.bytesIn());
+        ProbeOutcome probedSrc = prober().probe(source, source.toUri().toString(), first.bytesIn());
         if (!probedSrc.succeeded()) {
           return TranscodeFn.fail(row, Stage.VERIFY, probedSrc.reason(), "source no longer probes: " + probedSrc.message());
         }

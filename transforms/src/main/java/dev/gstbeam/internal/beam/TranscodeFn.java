@@ -3,8 +3,6 @@ package dev.gstbeam.internal.beam;
 import dev.gstbeam.FailureReason;
 import dev.gstbeam.Stage;
 import dev.gstbeam.internal.gst.FrameComparison;
-import dev.gstbeam.internal.gst.GstProber;
-import dev.gstbeam.internal.gst.GstRuntime;
 import dev.gstbeam.internal.gst.ProbeOutcome;
 import dev.gstbeam.internal.gst.StreamScan;
 import dev.gstbeam.internal.gst.Transcoder;
@@ -38,7 +36,6 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.util.MimeTypes;
 
 /**
@@ -51,7 +48,7 @@ import org.apache.beam.sdk.util.MimeTypes;
  * {@code _manifest/done/}, and only then is the temporary renamed. A re-run finds the final name and
  * reports the recorded row as skipped instead of transcoding again.
  */
-public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult> {
+public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, MigrationResult> {
   private static final long serialVersionUID = 1L;
   private static final Counter OK = Metrics.counter(TranscodeFn.class, "files_ok");
   private static final Counter FAILED = Metrics.counter(TranscodeFn.class, "files_failed");
@@ -64,44 +61,17 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
   private final Profile profile;
   private final String inputPrefix;
   private final String outputRoot;
-  private final long probeTimeoutMillis;
   private final int encoderThreads;
-  private transient GstProber prober;
 
   public TranscodeFn(Profile profile, String inputPrefix, String outputRoot, Duration probeTimeout, int encoderThreads) {
+    super(probeTimeout);
     this.profile = profile;
     this.inputPrefix = inputPrefix;
     this.outputRoot = outputRoot;
-    this.probeTimeoutMillis = probeTimeout.toMillis();
     this.encoderThreads = encoderThreads;
   }
 
-  @Setup
-  public void setup() {
-    GstRuntime.ensureInitialized();
-  }
 
-  @StartBundle
-  public void startBundle() {
-    prober = new GstProber(Duration.ofMillis(probeTimeoutMillis));
-  }
-
-  @FinishBundle
-  public void finishBundle() {
-    close();
-  }
-
-  @Teardown
-  public void teardown() {
-    close();
-  }
-
-  private void close() {
-    if (prober != null) {
-      prober.close();
-      prober = null;
-    }
-  }
 
   @ProcessElement
   public void process(@Element FileIO.ReadableFile file, @SideInput(OutputNames.RENAMES) java.util.Map<String, String> renames,
@@ -155,7 +125,7 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
   private MigrationResult migrate(FileIO.ReadableFile file, String output, MigrationResult.Builder row) throws IOException {
     BYTES_IN.inc(file.getMetadata().sizeBytes());
     try (LocalMedia media = LocalMedia.of(file, scratch())) {
-      ProbeOutcome probed = prober.probe(media.path(), media.uri(), media.sizeBytes());
+      ProbeOutcome probed = prober().probe(media.path(), media.uri(), media.sizeBytes());
       if (!probed.succeeded()) {
         return fail(row, Stage.PROBE, probed.reason(), probed.message());
       }
@@ -211,7 +181,7 @@ public final class TranscodeFn extends DoFn<FileIO.ReadableFile, MigrationResult
       return fail(row, Stage.TRANSCODE, FailureReason.UNSUPPORTED_CODEC, "the source's "
           + (srcVideo && !t.video() ? "video" : "audio") + " stream produced no decoded output here");
     }
-    ProbeOutcome probedOut = prober.probe(target, target.toUri().toString(), sizeOf(target));
+    ProbeOutcome probedOut = prober().probe(target, target.toUri().toString(), sizeOf(target));
     if (!probedOut.succeeded()) {
       return fail(row, Stage.VERIFY, FailureReason.CORRUPT, "output does not probe: " + probedOut.message());
     }

@@ -8,9 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
-import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadLinkException;
 import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
@@ -38,7 +36,7 @@ public final class AudioDuration {
       Element parse = session.add("parsebin");
       src.link(parse);
       Element.PAD_ADDED onDecoded = (element, pad) -> {
-        if (!capsOf(pad).name().equals("audio/x-raw")) {
+        if (!Pads.caps(pad).name().equals("audio/x-raw")) {
           Transcoder.discard(session, pad, owned);
           return;
         }
@@ -55,19 +53,25 @@ public final class AudioDuration {
         sink.syncStateWithParent();
         filter.syncStateWithParent();
         convert.syncStateWithParent();
+        AtomicLong bytesPerFrame = new AtomicLong();
         filter.getStaticPad("src").addProbe(PadProbeType.BUFFER, (p, info) -> {
-          GstStructureText c = capsOf(p);
-          Integer channels = c.integer("channels");
-          Integer r = c.integer("rate");
-          if (channels != null && channels > 0 && r != null) {
-            rate.set(r);
-            org.freedesktop.gstreamer.Buffer b = info.getBuffer();
-            java.nio.ByteBuffer data = b.map(false);
-            try {
-              frames.addAndGet(data.remaining() / (2L * channels));
-            } finally {
-              b.unmap();
+          if (bytesPerFrame.get() == 0) {
+            // The format is fixed by the capsfilter (S16 interleaved): read rate and channels once.
+            GstStructureText c = Pads.caps(p);
+            Integer channels = c.integer("channels");
+            Integer r = c.integer("rate");
+            if (channels == null || channels <= 0 || r == null) {
+              return PadProbeReturn.OK;
             }
+            rate.set(r);
+            bytesPerFrame.set(2L * channels);
+          }
+          org.freedesktop.gstreamer.Buffer b = info.getBuffer();
+          java.nio.ByteBuffer data = b.map(false);
+          try {
+            frames.addAndGet(data.remaining() / bytesPerFrame.get());
+          } finally {
+            b.unmap();
           }
           return PadProbeReturn.OK;
         });
@@ -78,18 +82,10 @@ public final class AudioDuration {
         }
       };
       Element.PAD_ADDED onParsed = (element, pad) -> {
-        if (!capsOf(pad).name().startsWith("audio/") || !linked.compareAndSet(false, true)) {
+        if (!Pads.caps(pad).name().startsWith("audio/") || !linked.compareAndSet(false, true)) {
           return; // left unlinked: not decoded
         }
-        Element decode = Transcoder.make("decodebin", owned);
-        decode.connect(onDecoded);
-        session.pipeline().add(decode);
-        decode.syncStateWithParent();
-        try {
-          pad.link(decode.getStaticPad("sink"));
-        } catch (PadLinkException e) {
-          // not-linked shows on the bus
-        }
+        Pads.decode(session, pad, onDecoded, owned); // a refused link shows on the bus as not-linked
       };
       parse.connect(onParsed);
       session.onClose(() -> {
@@ -106,14 +102,5 @@ public final class AudioDuration {
     } catch (MissingElementException e) {
       return -1;
     }
-  }
-
-  private static GstStructureText capsOf(Pad pad) {
-    Caps caps = Stitcher.capsOrQuery(pad);
-    String text = caps == null ? "" : caps.toString();
-    if (caps != null) {
-      caps.dispose();
-    }
-    return GstStructureText.parse(text);
   }
 }

@@ -18,10 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.freedesktop.gstreamer.Buffer;
 import org.freedesktop.gstreamer.BufferFlags;
-import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Pad;
-import org.freedesktop.gstreamer.PadLinkException;
 import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
 import org.freedesktop.gstreamer.Format;
@@ -111,12 +109,7 @@ public final class SegmentEncoder {
       }
 
       Element.PAD_ADDED onDecoded = (element, pad) -> {
-        Caps caps = Stitcher.capsOrQuery(pad);
-        String text = caps == null ? "" : caps.toString();
-        if (caps != null) {
-          caps.dispose();
-        }
-        GstStructureText c = GstStructureText.parse(text);
+        GstStructureText c = Pads.caps(pad);
         if (!c.name().equals("video/x-raw")) {
           Transcoder.discard(session, pad, owned);
           return;
@@ -145,11 +138,7 @@ public final class SegmentEncoder {
       };
 
       Element.PAD_ADDED onParsed = (element, pad) -> {
-        Caps caps = Stitcher.capsOrQuery(pad);
-        String text = caps == null ? "" : caps.toString();
-        if (caps != null) {
-          caps.dispose();
-        }
+        String text = Pads.capsText(pad);
         boolean video = text.startsWith("video/") || text.startsWith("image/");
         if (!video || !haveVideo.compareAndSet(false, true)) {
           // Left unlinked: demuxers combine their pads' flows and go on while the video is linked. A
@@ -218,14 +207,9 @@ public final class SegmentEncoder {
         } else {
           pad.addProbe(PadProbeType.BUFFER, gateProbe);
         }
-        Element decode = Transcoder.make("decodebin", owned);
-        decode.connect(onDecoded);
-        session.pipeline().add(decode);
-        decode.syncStateWithParent();
-        try {
-          pad.link(decode.getStaticPad("sink"));
-        } catch (PadLinkException e) {
-          linkError.compareAndSet(null, "cannot link the video stream to a decoder: " + e.getLinkResult());
+        String refused = Pads.decode(session, pad, onDecoded, owned);
+        if (refused != null) {
+          linkError.compareAndSet(null, "cannot link the video stream to a decoder: " + refused);
         }
       };
       parse.connect(onParsed);

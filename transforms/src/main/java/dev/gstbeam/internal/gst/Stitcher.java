@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadLinkException;
@@ -101,7 +100,7 @@ public final class Stitcher {
         src.link(parse);
         EncoderSettings.ElementSpec spec = audioSpec;
         Element.PAD_ADDED onDecoded = (element, pad) -> {
-          GstStructureText c = capsOf(pad);
+          GstStructureText c = Pads.caps(pad);
           if (!c.name().equals("audio/x-raw")) {
             Transcoder.discard(session, pad, owned);
             return;
@@ -113,18 +112,13 @@ public final class Stitcher {
           }
         };
         Element.PAD_ADDED onParsed = (element, pad) -> {
-          GstStructureText c = capsOf(pad);
+          GstStructureText c = Pads.caps(pad);
           if (!c.name().startsWith("audio/") || !audioLinked.compareAndSet(false, true)) {
             return; // video and other streams: unlinked, never decoded here
           }
-          Element decode = Transcoder.make("decodebin", owned);
-          decode.connect(onDecoded);
-          session.pipeline().add(decode);
-          decode.syncStateWithParent();
-          try {
-            pad.link(decode.getStaticPad("sink"));
-          } catch (PadLinkException e) {
-            linkError.compareAndSet(null, "cannot link the audio to a decoder: " + e.getLinkResult());
+          String refused = Pads.decode(session, pad, onDecoded, owned);
+          if (refused != null) {
+            linkError.compareAndSet(null, "cannot link the audio to a decoder: " + refused);
           }
         };
         parse.connect(onParsed);
@@ -170,20 +164,5 @@ public final class Stitcher {
     } catch (PadLinkException e) {
       return false;
     }
-  }
-
-  /** A pad's current caps or, before they are set (parsebin, tsdemux), what a caps query answers. */
-  static Caps capsOrQuery(Pad pad) {
-    Caps caps = pad.getCurrentCaps();
-    return caps != null ? caps : pad.queryCaps(null);
-  }
-
-  private static GstStructureText capsOf(Pad pad) {
-    Caps caps = Stitcher.capsOrQuery(pad);
-    String text = caps == null ? "" : caps.toString();
-    if (caps != null) {
-      caps.dispose();
-    }
-    return GstStructureText.parse(text);
   }
 }

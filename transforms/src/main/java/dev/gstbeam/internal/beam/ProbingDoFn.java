@@ -1,0 +1,52 @@
+package dev.gstbeam.internal.beam;
+
+import dev.gstbeam.internal.gst.GstProber;
+import dev.gstbeam.internal.gst.GstRuntime;
+import java.time.Duration;
+import org.apache.beam.sdk.transforms.DoFn;
+
+/**
+ * A DoFn that probes: GStreamer initialised once per JVM, one {@link GstProber} per bundle (created at
+ * bundle start, closed at bundle end and at teardown, so its native memory is returned per bundle).
+ */
+abstract class ProbingDoFn<InputT, OutputT> extends DoFn<InputT, OutputT> {
+  private static final long serialVersionUID = 1L;
+  private final long probeTimeoutMillis;
+  private transient GstProber prober;
+
+  ProbingDoFn(Duration probeTimeout) {
+    this.probeTimeoutMillis = probeTimeout.toMillis();
+  }
+
+  /** This bundle's prober. */
+  final GstProber prober() {
+    return prober;
+  }
+
+  @Setup
+  public void setup() {
+    GstRuntime.ensureInitialized();
+  }
+
+  @StartBundle
+  public void startBundle() {
+    prober = new GstProber(Duration.ofMillis(probeTimeoutMillis));
+  }
+
+  @FinishBundle
+  public void finishBundle() {
+    closeProber();
+  }
+
+  @Teardown
+  public void teardown() {
+    closeProber();
+  }
+
+  private void closeProber() {
+    if (prober != null) {
+      prober.close();
+      prober = null;
+    }
+  }
+}
