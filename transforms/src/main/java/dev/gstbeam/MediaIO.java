@@ -63,6 +63,14 @@ public final class MediaIO {
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * The resource hint on the transcoding steps ({@code Transcode}, {@code TranscodeSegments}): on a
+   * cluster with GPU-tagged TaskManagers, gstbeam's GPU-aware Flink runner places them on GPU slots
+   * (other runners ignore it).
+   */
+  public static final org.apache.beam.sdk.transforms.resourcehints.ResourceHints ACCELERATED =
+      org.apache.beam.sdk.transforms.resourcehints.ResourceHints.create().withAccelerator("type:gpu;count:1");
+
   /** Probes the files matching a pattern (local path, glob, or any Beam file system's URI). */
   public static Probe probe() {
     return new Probe(null, DEFAULT_TIMEOUT, EmptyMatchTreatment.ALLOW_IF_WILDCARD);
@@ -192,7 +200,7 @@ public final class MediaIO {
       if (segmentSeconds <= 0) {
         return files
             .apply("Transcode", ParDo.of(new TranscodeFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, threads))
-                .withSideInput(OutputNames.RENAMES, renames))
+                .withSideInput(OutputNames.RENAMES, renames).setResourceHints(ACCELERATED))
             .setCoder(AvroCoder.of(MigrationResult.class));
       }
       TupleTag<SegmentedMigration.SegmentTask> tasks = SegmentedMigration.tasksTag();
@@ -204,7 +212,7 @@ public final class MediaIO {
       PCollection<MigrationResult> wholeRows = planned.get(whole)
           .setCoder(ReadableFileCoder.of())
           .apply("Transcode", ParDo.of(new TranscodeFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, threads))
-              .withSideInput(OutputNames.RENAMES, renames))
+              .withSideInput(OutputNames.RENAMES, renames).setResourceHints(ACCELERATED))
           .setCoder(AvroCoder.of(MigrationResult.class));
       PCollection<MigrationResult> stitched = planned.get(tasks)
           .setCoder(SerializableCoder.of(SegmentedMigration.SegmentTask.class))
@@ -215,7 +223,7 @@ public final class MediaIO {
           .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(SegmentedMigration.SegmentTask.class)))
           .apply("SpreadSegments", Reshuffle.of())
           .apply("DropKeys", Values.create())
-          .apply("TranscodeSegments", ParDo.of(new SegmentedMigration.EncodeFn(p, threads)))
+          .apply("TranscodeSegments", ParDo.of(new SegmentedMigration.EncodeFn(p, threads)).setResourceHints(ACCELERATED))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SegmentedMigration.SegmentDone.class)))
           .apply("GroupSegments", GroupByKey.create())
           .apply("Stitch", ParDo.of(new SegmentedMigration.StitchFn(p, outputRoot, DEFAULT_TIMEOUT)))

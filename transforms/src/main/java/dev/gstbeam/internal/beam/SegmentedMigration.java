@@ -71,7 +71,8 @@ public final class SegmentedMigration {
 
   /** What one segment's work gave. */
   public record SegmentDone(SegmentTask task, boolean ok, String reason, String message, long frames, int attempts,
-      double encodeSeconds, int width, int height, String encoder, String file) implements Serializable {}
+      double encodeSeconds, int width, int height, String encoder, String file, String encoderFallbackReason)
+      implements Serializable {}
 
   /** Fault injection for tests: {@code "INDEX:FRAMES"}: segment INDEX's first attempt stops after FRAMES frames. */
   public static final String FAULT_PROPERTY = "gstbeam.test.segmentFault";
@@ -260,10 +261,10 @@ public final class SegmentedMigration {
       Path file = dir.resolve(String.format(Locale.ROOT, "seg-%05d.mp4", seg.index()));
       Path frames = dir.resolve(String.format(Locale.ROOT, "seg-%05d.frames", seg.index()));
       if (Files.exists(file) && Files.exists(frames)) {
-        String[] f = Files.readString(frames, StandardCharsets.UTF_8).trim().split(" ");
+        String[] f = Files.readString(frames, StandardCharsets.UTF_8).trim().split(" ", 5);
         SEGMENTS_REUSED.inc();
         return new SegmentDone(task, true, null, "reused", Long.parseLong(f[0]), 0, 0, Integer.parseInt(f[1]),
-            Integer.parseInt(f[2]), f[3], file.toString());
+            Integer.parseInt(f[2]), f[3], file.toString(), f.length > 4 ? f[4] : null);
       }
       Files.createDirectories(dir);
       Duration watchdog = Duration.ofSeconds(Math.max(120, Math.round(seg.seconds() * 30)));
@@ -284,11 +285,12 @@ public final class SegmentedMigration {
           got = o.frames();
           if (o.ok() && seg.complete(o.frames())) {
             Files.writeString(frames, o.frames() + " " + o.geometry().width() + " " + o.geometry().height() + " "
-                + o.videoEncoder(), StandardCharsets.UTF_8);
+                + o.videoEncoder() + (o.encoderFallbackReason() == null ? "" : " " + o.encoderFallbackReason()),
+                StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             SEGMENTS_OK.inc();
             return new SegmentDone(task, true, null, null, o.frames(), attempt, round3(spent), o.geometry().width(),
-                o.geometry().height(), o.videoEncoder(), file.toString());
+                o.geometry().height(), o.videoEncoder(), file.toString(), o.encoderFallbackReason());
           }
           reason = o.ok() ? FailureReason.CORRUPT.name() : o.reason().name();
           message = o.ok()
@@ -302,7 +304,7 @@ public final class SegmentedMigration {
         }
       }
       SEGMENTS_FAILED.inc();
-      return new SegmentDone(task, false, reason, message, got, 2, round3(spent), 0, 0, null, null);
+      return new SegmentDone(task, false, reason, message, got, 2, round3(spent), 0, 0, null, null, null);
     }
 
     private static long faultFramesFor(int index) {
@@ -376,7 +378,16 @@ public final class SegmentedMigration {
           return TranscodeFn.fail(row, Stage.TRANSCODE, FailureReason.valueOf(d.reason()), d.message());
         }
       }
-      row.setAttempts(attempts).setEncodeSeconds(round3(encodeSeconds)).setVideoEncoder(parts.get(0).encoder());
+      java.util.Set<String> encoders = new java.util.TreeSet<>();
+      parts.forEach(d -> encoders.add(d.encoder()));
+      if (encoders.size() > 1) {
+        // Different encoders' streams do not stitch into one (parameter sets differ): workers differ.
+        row.setAttempts(attempts);
+        return TranscodeFn.fail(row, Stage.TRANSCODE, FailureReason.INTERNAL, "segments were encoded by "
+            + String.join(" and ", encoders) + " (workers with different encoders); run on uniform workers or without --segment-seconds");
+      }
+      row.setAttempts(attempts).setEncodeSeconds(round3(encodeSeconds)).setVideoEncoder(parts.get(0).encoder())
+          .setEncoderFallbackReason(parts.get(0).encoderFallbackReason());
       Path source = Paths.get(first.sourcePath());
       String output = first.output();
       Path target = Paths.get(OutputPaths.temporaryFor(output, UUID.randomUUID().toString().substring(0, 8)));

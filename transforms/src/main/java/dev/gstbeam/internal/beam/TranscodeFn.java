@@ -169,7 +169,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     Transcoder.Outcome t = Transcoder.transcode(source, target, profile, watchdog, encoderThreads);
     ENCODE_MILLIS.update((System.nanoTime() - t0) / 1_000_000);
     row.setEncodeSeconds(Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
-    row.setAction("transcode").setVideoEncoder(t.videoEncoder());
+    row.setAction("transcode").setVideoEncoder(t.videoEncoder()).setEncoderFallbackReason(t.encoderFallbackReason());
     List<String> notes = new ArrayList<>(t.notes());
     if (!t.ok()) {
       return fail(row, Stage.TRANSCODE, t.reason(), t.message());

@@ -19,6 +19,8 @@ public final class GstRuntime {
    * Initialises GStreamer if nothing in this JVM has. Throws {@link IllegalStateException} with a fix
    * hint when the native libraries are missing; the failure is remembered so each call fails fast.
    */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GstRuntime.class);
+
   public static void ensureInitialized() {
     if (ready) {
       return;
@@ -34,6 +36,10 @@ public final class GstRuntime {
         if (!Gst.isInitialized()) {
           NativeHeap.checkArenaLimit();
           Gst.init(Version.of(1, 16), "gstbeam");
+          LOG.info("{} initialised in this JVM", Gst.getVersionString());
+        } else {
+          // A later job on a Flink TaskManager: GStreamer is on the parent-first class path and shared.
+          LOG.info("GStreamer already initialised in this JVM; shared");
         }
         ready = true;
       } catch (GstException | UnsatisfiedLinkError | NoClassDefFoundError e) {

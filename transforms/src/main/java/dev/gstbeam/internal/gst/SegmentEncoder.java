@@ -1,5 +1,6 @@
 package dev.gstbeam.internal.gst;
 
+import dev.gstbeam.gpu.GpuSlots;
 import dev.gstbeam.FailureReason;
 import dev.gstbeam.internal.probe.GstStructureText;
 import dev.gstbeam.internal.segment.Segment;
@@ -49,10 +50,10 @@ public final class SegmentEncoder {
 
   /** How a segment encode ended. */
   public record Outcome(boolean ok, FailureReason reason, String message, long frames, OutputGeometry geometry,
-      String videoEncoder, boolean jumped) {
+      String videoEncoder, boolean jumped, String encoderFallbackReason) {
 
     Outcome(boolean ok, FailureReason reason, String message, long frames, OutputGeometry geometry, String videoEncoder) {
-      this(ok, reason, message, frames, geometry, videoEncoder, false);
+      this(ok, reason, message, frames, geometry, videoEncoder, false, null);
     }
   }
 
@@ -74,9 +75,29 @@ public final class SegmentEncoder {
   public static Outcome encode(Path source, Segment segment, Path target, Profile profile, Duration timeout,
       int threads, long faultAfterFrames, boolean seek) {
     ElementRegistry registry = ElementRegistry.get();
-    EncoderSettings.ElementSpec videoSpec;
+    // Segments of one file must share one encoder: on a GPU worker wait for an encode session rather
+    // than fall back to software for this segment alone.
+    GpuSlots.Offer gpu;
     try {
-      videoSpec = EncoderSettings.videoEncoder(profile, threads, registry::hasElement);
+      gpu = GpuSlots.offer(timeout.toMillis() / 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Outcome(false, FailureReason.TIMEOUT, "interrupted while waiting for a GPU encode session", 0, null, null);
+    }
+    try (GpuSlots.Lease lease = gpu.lease()) {
+      return encode(source, segment, target, profile, timeout, threads, faultAfterFrames, seek, registry, gpu);
+    }
+  }
+
+  private static Outcome encode(Path source, Segment segment, Path target, Profile profile, Duration timeout,
+      int threads, long faultAfterFrames, boolean seek, ElementRegistry registry, GpuSlots.Offer gpu) {
+    EncoderSettings.ElementSpec videoSpec;
+    String fallback;
+    try {
+      EncoderSettings.VideoChoice choice =
+          EncoderSettings.chooseVideoEncoder(profile, threads, registry::hasElement, gpu.device(), gpu.refusal());
+      videoSpec = choice.spec();
+      fallback = choice.fallbackReason();
     } catch (IllegalStateException e) {
       return new Outcome(false, FailureReason.MISSING_PLUGIN, e.getMessage(), 0, null, null);
     }
@@ -275,7 +296,7 @@ public final class SegmentEncoder {
             framesOut.get(), geometry.get(), videoSpec.factory());
       }
       Transcoder.showLastFrame(target);
-      return new Outcome(true, null, null, framesOut.get(), geometry.get(), videoSpec.factory(), jumped.get());
+      return new Outcome(true, null, null, framesOut.get(), geometry.get(), videoSpec.factory(), jumped.get(), fallback);
     } catch (MissingElementException e) {
       return new Outcome(false, FailureReason.MISSING_PLUGIN, e.getMessage(), 0, null, null);
     }

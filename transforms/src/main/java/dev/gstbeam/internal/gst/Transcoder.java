@@ -1,5 +1,6 @@
 package dev.gstbeam.internal.gst;
 
+import dev.gstbeam.gpu.GpuSlots;
 import dev.gstbeam.FailureReason;
 import dev.gstbeam.internal.probe.GstStructureText;
 import dev.gstbeam.internal.transcode.EncoderSettings;
@@ -51,18 +52,37 @@ public final class Transcoder {
       OutputGeometry geometry,
       boolean video,
       boolean audio,
-      List<String> notes) {}
+      List<String> notes,
+      String encoderFallbackReason) {}
 
   /**
    * Transcodes {@code source} into {@code target} (which the caller names, a temporary path) within
    * {@code timeout}. {@code threads}: encoder threads (the slot's share of the machine).
    */
   public static Outcome transcode(Path source, Path target, Profile profile, Duration timeout, int threads) {
+    GpuSlots.Offer gpu;
+    try {
+      gpu = GpuSlots.offer(0); // a whole file may fall back to software when every session is taken
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return failed(FailureReason.TIMEOUT, "interrupted");
+    }
+    try (GpuSlots.Lease lease = gpu.lease()) {
+      return transcode(source, target, profile, timeout, threads, gpu);
+    }
+  }
+
+  private static Outcome transcode(Path source, Path target, Profile profile, Duration timeout, int threads,
+      GpuSlots.Offer gpu) {
     ElementRegistry registry = ElementRegistry.get();
     EncoderSettings.ElementSpec videoSpec;
     EncoderSettings.ElementSpec audioSpec;
+    String fallback;
     try {
-      videoSpec = EncoderSettings.videoEncoder(profile, threads, registry::hasElement);
+      EncoderSettings.VideoChoice choice =
+          EncoderSettings.chooseVideoEncoder(profile, threads, registry::hasElement, gpu.device(), gpu.refusal());
+      videoSpec = choice.spec();
+      fallback = choice.fallbackReason();
       audioSpec = EncoderSettings.audioEncoder(profile, registry::hasElement);
     } catch (IllegalStateException e) {
       return failed(FailureReason.MISSING_PLUGIN, e.getMessage());
@@ -143,7 +163,7 @@ public final class Transcoder {
         showLastFrame(target);
       }
       return new Outcome(true, null, null, have[0] ? videoSpec.factory() : null, geometry.get(), have[0], have[1],
-          List.copyOf(notes));
+          List.copyOf(notes), have[0] ? fallback : null);
     } catch (MissingElementException e) {
       return failed(FailureReason.MISSING_PLUGIN, e.getMessage());
     }
@@ -284,6 +304,6 @@ public final class Transcoder {
   }
 
   private static Outcome failed(FailureReason reason, String message) {
-    return new Outcome(false, reason, message, null, null, false, false, List.of());
+    return new Outcome(false, reason, message, null, null, false, false, List.of(), null);
   }
 }

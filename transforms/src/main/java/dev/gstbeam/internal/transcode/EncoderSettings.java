@@ -32,6 +32,87 @@ public final class EncoderSettings {
       "ultrafast", 10, "superfast", 9, "veryfast", 9, "faster", 8, "fast", 8,
       "medium", 7, "slow", 6, "slower", 5, "veryslow", 4);
 
+  /** The video encoder chosen for a worker, and why a hardware encoder was not used (null: none was preferred). */
+  public record VideoChoice(ElementSpec spec, boolean hardware, String fallbackReason) {}
+
+  /**
+   * The video encoder for {@code p} on a worker whose GStreamer registry has {@code available} elements.
+   * {@code gpuDevice}: the GPU leased for this encode (null when none); {@code gpuRefusal}: why a GPU
+   * worker could not lease one (null on workers without GPUs). With a device, hardware elements the
+   * registry really has are preferred (NVENC for that device, then VA); otherwise, or when the registry
+   * has none (nvcodec registers only where the NVIDIA driver and CUDA are; H100/A100-class GPUs have
+   * NVDEC but no NVENC), the software encoder, with the reason. Throws {@link IllegalStateException}
+   * when not even the software encoder is installed.
+   */
+  public static VideoChoice chooseVideoEncoder(
+      Profile p, int threads, Predicate<String> available, String gpuDevice, String gpuRefusal) {
+    if (gpuDevice == null) {
+      return new VideoChoice(videoEncoder(p, threads, available), false, gpuRefusal);
+    }
+    List<String> candidates = hardwareCandidates(p.videoCodec(), gpuDevice);
+    for (String f : candidates) {
+      if (available.test(f)) {
+        return new VideoChoice(hardwareEncoder(p, f), true, null);
+      }
+    }
+    String why = candidates.isEmpty()
+        ? "GPU " + gpuDevice + " on this slot, but GStreamer has no hardware " + p.videoCodec() + " encoder"
+        : "GPU " + gpuDevice + " on this slot, but this worker's GStreamer has none of " + String.join(", ", candidates)
+            + " (nvcodec registers its encoders only where the NVIDIA driver and CUDA are; H100/A100-class GPUs have no NVENC)";
+    return new VideoChoice(videoEncoder(p, threads, available), false, why);
+  }
+
+  /** Hardware encoder element names for a codec, preferred first: NVENC for the device, then VA. */
+  public static List<String> hardwareCandidates(String codec, String gpuDevice) {
+    String nv = switch (codec) {
+      case "h264" -> "h264";
+      case "hevc" -> "h265";
+      case "av1" -> "av1";
+      default -> null;
+    };
+    if (nv == null) {
+      return List.of(); // no VP9 encoder in nvcodec or VA here
+    }
+    // nvcodec registers device 0's encoder as nvh264enc and device N's as nvh264deviceNenc.
+    String nvenc = "0".equals(gpuDevice) ? "nv" + nv + "enc" : "nv" + nv + "device" + gpuDevice + "enc";
+    return codec.equals("h264") ? List.of(nvenc, "vah264enc", "vah264lpenc") : List.of(nvenc, "va" + nv + "enc");
+  }
+
+  /**
+   * Constant-QP (or CBR) settings for a hardware encoder: NVENC's {@code rc-mode}/{@code qp-const}, VA's
+   * {@code rate-control}/{@code qpi}; a property an element version lacks is ignored by GStreamer.
+   */
+  static ElementSpec hardwareEncoder(Profile p, String factory) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    if (factory.startsWith("nv")) {
+      props.put("preset", switch (p.preset()) {
+        case "ultrafast", "superfast", "veryfast", "faster" -> "hp";
+        case "slow", "slower", "veryslow" -> "hq";
+        default -> "default";
+      });
+      if (p.bitrateKbps() > 0) {
+        props.put("rc-mode", "cbr");
+        props.put("bitrate", p.bitrateKbps());
+      } else {
+        props.put("rc-mode", "constqp");
+        props.put("qp-const", p.crf());
+      }
+      props.put("gop-size", 250);
+    } else {
+      if (p.bitrateKbps() > 0) {
+        props.put("rate-control", "cbr");
+        props.put("bitrate", p.bitrateKbps());
+      } else {
+        props.put("rate-control", "cqp");
+        props.put("qpi", p.crf());
+        props.put("qpp", p.crf());
+        props.put("qpb", p.crf());
+      }
+      props.put("key-int-max", 250);
+    }
+    return new ElementSpec(factory, props);
+  }
+
   /** The video encoder for {@code p}, or throws {@link IllegalStateException} naming what is missing. */
   public static ElementSpec videoEncoder(Profile p, int threads, Predicate<String> available) {
     Map<String, Object> props = new LinkedHashMap<>();
