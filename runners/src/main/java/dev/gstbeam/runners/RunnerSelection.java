@@ -64,6 +64,18 @@ public final class RunnerSelection {
     flink.setFlinkMaster(flinkMaster == null ? "[local]" : flinkMaster);
     int p = parallelism != null ? parallelism : Runtime.getRuntime().availableProcessors();
     flink.setParallelism(p);
+    if (flinkMaster != null) {
+      // A running cluster: the GPU-aware runner places the transcoding steps, and the job ships
+      // gstbeam's jar without Flink's classes (the cluster has its own).
+      flink.setRunner(org.apache.beam.runners.flink.GpuAwareFlinkRunner.class);
+      if (flink.getFilesToStage() == null) {
+        try {
+          flink.setFilesToStage(JobJar.filesToStage());
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write the job jar", e);
+        }
+      }
+    }
     if (flinkMaster == null) {
       // One embedded TaskManager with a slot per parallel subtask; the web UI stays off.
       flink.setMaxParallelism(Math.max(p, 1));
