@@ -41,7 +41,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <p>Needs fine-grained resource management on the cluster ({@code gstbeam cluster start} sets it up).
  * When the cluster has no GPU-tagged TaskManager, hinted steps go to CPU slots and the job says so.
- * Submission is asynchronous: the job id and web address are reported as soon as Flink accepts the job.
+ * Submission is asynchronous: the job id and its REST address are reported as soon as Flink accepts the job.
  */
 public final class GpuAwareFlinkRunner extends PipelineRunner<PipelineResult> {
   public static final String ACCELERATOR_URN = "beam:resources:accelerator:v1";
@@ -96,8 +96,10 @@ public final class GpuAwareFlinkRunner extends PipelineRunner<PipelineResult> {
     } catch (Exception e) {
       throw new RuntimeException("submitting the job failed: " + e.getMessage(), e);
     }
+    // The cluster's web dashboard needs flink-runtime-web, which gstbeam's jar does not bundle; the
+    // REST API (the dashboard's data, and what `gstbeam cluster status` reads) is always there.
     console.accept("gstbeam: submitted job '" + options.getJobName() + "' as " + client.getJobID()
-        + (rest == null ? "" : "; web UI and REST API: " + rest + "/#/job/" + client.getJobID()));
+        + (rest == null ? "" : "; follow it at " + rest + "/jobs/" + client.getJobID()));
     return new Submitted(client);
   }
 
