@@ -167,6 +167,7 @@ public class ClusterIT {
       assertEquals(r.out() + r.err(), 0, r.code());
       threads.add(threadCount("tm-gpu-0"));
     }
+    System.out.println("TaskManager tm-gpu-0 threads after jobs 1..3: " + threads);
     // Threads of one job's GStreamer pipelines end with it; what stays must not grow job after job.
     assertTrue("TaskManager threads after jobs 1..3: " + threads, threads.get(2) <= threads.get(0) + 8);
     String log = Files.readString(state.resolve("log").resolve("tm-gpu-0.log"), StandardCharsets.UTF_8);
