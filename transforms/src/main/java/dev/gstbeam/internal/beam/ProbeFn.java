@@ -41,6 +41,8 @@ public final class ProbeFn extends ProbingDoFn<FileIO.ReadableFile, MediaInfo> {
   }
 
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProbeFn.class);
+
   @ProcessElement
   public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
     long start = System.nanoTime();
@@ -51,6 +53,8 @@ public final class ProbeFn extends ProbingDoFn<FileIO.ReadableFile, MediaInfo> {
     } catch (IOException e) {
       outcome = ProbeOutcome.failed(FailureReason.IO_ERROR, oneLine(e));
     } catch (RuntimeException e) {
+      // INTERNAL is gstbeam's own fault, not the input's: the stack trace goes to the log.
+      LOG.warn("probing {} failed inside gstbeam", uri, e);
       outcome = ProbeOutcome.failed(FailureReason.INTERNAL, e.getClass().getSimpleName() + ": " + oneLine(e));
     }
     PROBE_MILLIS.update((System.nanoTime() - start) / 1_000_000);
