@@ -58,10 +58,7 @@ public class ClusterIT {
   public static void startCluster() throws Exception {
     TestData.assumeTool("ffmpeg");
     inputs = TMP.newFolder("in").toPath();
-    // 75 s H.264 in MP4 with B-frames (3, pyramid), GOP 50, temporal noise: every frame differs.
-    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000",
-        "-t", "75", "-vf", "noise=alls=12:allf=t", "-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-g", "50",
-        "-crf", "18", "-c:a", "aac", "-b:a", "128k", inputs.resolve("h264 bframes.mp4").toString());
+    Manifests.h264BFrames75(inputs.resolve("h264 bframes.mp4"));
     state = TMP.newFolder("cluster").toPath();
     CliIT.Run r = CliIT.gstbeam("cluster", "start", "--state-dir", state.toString(), "--taskmanagers", "2",
         "--gpu-taskmanagers", "1", "--json");
@@ -207,7 +204,7 @@ public class ClusterIT {
     assertTrue("the job started", killed);
     assertTrue("the job ended", job.waitFor(8, TimeUnit.MINUTES));
     String text = Files.readString(log, StandardCharsets.UTF_8);
-    List<JsonNode> rows = rows(out);
+    List<JsonNode> rows = Manifests.results(out);
     assertEquals(text + rows, 0, job.exitValue());
     assertEquals("one row per input: " + rows, 4, rows.size());
     Set<String> outputs = new HashSet<>();
@@ -289,24 +286,9 @@ public class ClusterIT {
   }
 
   private static JsonNode onlyRow(Path out) throws IOException {
-    List<JsonNode> rows = rows(out);
+    List<JsonNode> rows = Manifests.results(out);
     assertEquals(rows.toString(), 1, rows.size());
     return rows.get(0);
-  }
-
-  private static List<JsonNode> rows(Path out) throws IOException {
-    List<JsonNode> rows = new ArrayList<>();
-    try (Stream<Path> s = Files.list(out.resolve("_manifest"))) {
-      for (Path f : s.filter(p -> p.getFileName().toString().startsWith("results-")
-          && p.getFileName().toString().endsWith(".jsonl")).toList()) {
-        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-          if (!line.isBlank()) {
-            rows.add(JSON.readTree(line));
-          }
-        }
-      }
-    }
-    return rows;
   }
 
   /** ffmpeg's per-frame MD5 of the decoded video, in order. */

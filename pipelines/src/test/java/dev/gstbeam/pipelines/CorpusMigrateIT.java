@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gstbeam.testing.TestData;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
@@ -34,7 +32,6 @@ import org.junit.rules.TemporaryFolder;
  */
 public class CorpusMigrateIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Decodable inputs that do not migrate, with the cause (checked against the row's message). */
   static final Map<String, String> KNOWN = new TreeMap<>(Map.of());
@@ -128,16 +125,8 @@ public class CorpusMigrateIT {
 
   private static Map<String, JsonNode> rows(Path out) throws IOException {
     Map<String, JsonNode> rows = new TreeMap<>();
-    try (Stream<Path> files = Files.list(out.resolve("_manifest"))) {
-      for (Path f : files.filter(p -> p.getFileName().toString().matches("results-.*\\.jsonl")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          if (!line.isBlank()) {
-            JsonNode n = JSON.readTree(line);
-            Path p = Path.of(URI.create(n.get("uri").asText()));
-            rows.put(inputs.relativize(p).toString(), n);
-          }
-        }
-      }
+    for (JsonNode n : Manifests.results(out)) {
+      rows.put(inputs.relativize(Path.of(URI.create(n.get("uri").asText()))).toString(), n);
     }
     return rows;
   }

@@ -144,8 +144,8 @@ public class DamagedInputsIT {
     Set<Path> before = tree(TMP.getRoot().toPath());
     Run r = run(work, "probe", "--input", inputs.toString(), "--output", out.toString(), "--timeout-seconds", "20");
     assertTrue(r.text, r.code == 0 || r.code == 3);
-    List<JsonNode> media = rows(out, "media-");
-    List<JsonNode> failures = rows(out, "failures-");
+    List<JsonNode> media = Manifests.rows(out, "media-");
+    List<JsonNode> failures = Manifests.rows(out, "failures-");
     Set<String> uris = new HashSet<>();
     for (JsonNode row : media) {
       assertTrue("once: " + row.get("uri"), uris.add(row.get("uri").asText()));
@@ -169,7 +169,7 @@ public class DamagedInputsIT {
     Set<Path> before = tree(TMP.getRoot().toPath());
     Run r = run(work, "migrate", "--input", inputs.toString(), "--output", out.toString(), "--preset", "ultrafast");
     assertTrue(r.text, r.code == 0 || r.code == 3);
-    List<JsonNode> rows = rows(out.resolve("_manifest"), "results-");
+    List<JsonNode> rows = Manifests.results(out);
     Set<String> uris = new HashSet<>();
     Set<String> outputs = new HashSet<>();
     Map<String, Integer> byReason = new HashMap<>();
@@ -200,10 +200,8 @@ public class DamagedInputsIT {
         assertEquals(row.toString(), "ok", row.get("status").asText());
       }
     }
-    try (Stream<Path> s = Files.walk(out)) {
-      List<Path> temps = s.filter(p -> p.getFileName().toString().startsWith(".gstbeam-tmp-")).toList();
-      assertTrue("no temporaries: " + temps, temps.isEmpty());
-    }
+    List<Path> temps = Manifests.temporaries(out);
+    assertTrue("no temporaries: " + temps, temps.isEmpty());
     assertOnlyUnder(before, out, work);
     System.out.println("damaged inputs, migrate failures by reason: " + byReason + " of " + generated);
   }
@@ -242,21 +240,6 @@ public class DamagedInputsIT {
       s.forEach(p -> uris.add(p.toUri().toString()));
     }
     return uris;
-  }
-
-  private static List<JsonNode> rows(Path dir, String prefix) throws IOException {
-    List<JsonNode> rows = new ArrayList<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path f : s.filter(p -> p.getFileName().toString().startsWith(prefix)
-          && p.getFileName().toString().endsWith(".jsonl")).toList()) {
-        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-          if (!line.isBlank()) {
-            rows.add(JSON.readTree(line));
-          }
-        }
-      }
-    }
-    return rows;
   }
 
   private static Set<Path> tree(Path root) throws IOException {

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +90,7 @@ public class MigrateIT {
       checked++;
     }
     assertEquals(6, checked);
-    assertThat(temporaries(out), empty());
+    assertThat(Manifests.temporaries(out), empty());
 
     // A second run skips every verified output, re-encodes nothing, and still reports every input.
     Map<Path, FileTime> before = mtimes(out);
@@ -166,7 +165,7 @@ public class MigrateIT {
     Map<String, JsonNode> rows = rows(out);
     assertEquals(6, rows.size());
     assertEquals(6, finalOutputs(out).size());
-    assertThat(temporaries(out), empty());
+    assertThat(Manifests.temporaries(out), empty());
     Map<Path, FileTime> after = mtimes(out);
     for (Map.Entry<Path, FileTime> c : committed.entrySet()) {
       assertEquals("not re-encoded: " + c.getKey(), c.getValue(), after.get(c.getKey()));
@@ -239,17 +238,10 @@ public class MigrateIT {
 
   private static Map<String, JsonNode> rows(Path out) throws IOException {
     Map<String, JsonNode> rows = new HashMap<>();
-    try (Stream<Path> files = Files.list(out.resolve("_manifest"))) {
-      for (Path f : files.filter(f -> f.getFileName().toString().matches("results-.*\\.jsonl")).toList()) {
-        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-          if (!line.isBlank()) {
-            JsonNode row = JSON.readTree(line);
-            String name = Path.of(URI.create(row.get("uri").asText())).getFileName().toString();
-            JsonNode previous = rows.put(name, row);
-            assertEquals("one row per input: " + name, null, previous);
-          }
-        }
-      }
+    for (JsonNode row : Manifests.results(out)) {
+      String name = Path.of(URI.create(row.get("uri").asText())).getFileName().toString();
+      JsonNode previous = rows.put(name, row);
+      assertEquals("one row per input: " + name, null, previous);
     }
     return rows;
   }
@@ -258,12 +250,6 @@ public class MigrateIT {
     try (Stream<Path> s = Files.walk(out)) {
       return s.filter(Files::isRegularFile).filter(p -> !p.startsWith(out.resolve("_manifest")))
           .filter(p -> !p.getFileName().toString().startsWith(".")).collect(Collectors.toList());
-    }
-  }
-
-  private static List<Path> temporaries(Path out) throws IOException {
-    try (Stream<Path> s = Files.walk(out)) {
-      return s.filter(p -> p.getFileName().toString().startsWith(".gstbeam-tmp-")).collect(Collectors.toList());
     }
   }
 

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gstbeam.testing.Ffmpeg;
 import dev.gstbeam.testing.TestData;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.BeforeClass;
@@ -30,7 +28,6 @@ import org.junit.rules.TemporaryFolder;
  */
 public class MigrateSegmentsIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static Path inputs;
 
   @BeforeClass
@@ -41,10 +38,7 @@ public class MigrateSegmentsIT {
     Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
         "-t", "90", "-vf", "noise=alls=20:allf=t", "-c:v", "mpeg2video", "-g", "12", "-bf", "2", "-b:v", "5M",
         "-c:a", "mp2", "-b:a", "192k", inputs.resolve("noise gop12.ts").toString());
-    // 75 s H.264 in MP4 with B-frames (3, pyramid), GOP 50.
-    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000",
-        "-t", "75", "-vf", "noise=alls=12:allf=t", "-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-g", "50",
-        "-crf", "18", "-c:a", "aac", "-b:a", "128k", inputs.resolve("h264 bframes.mp4").toString());
+    Manifests.h264BFrames75(inputs.resolve("h264 bframes.mp4"));
     // 36 s interlaced MPEG-2 (top field first) in TS.
     Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=720x576:rate=25", "-f", "lavfi", "-i", "sine=frequency=600:sample_rate=48000",
         "-t", "36", "-vf", "noise=alls=10:allf=t", "-flags", "+ilme+ildct", "-top", "1", "-c:v", "mpeg2video", "-g", "12",
@@ -90,7 +84,7 @@ public class MigrateSegmentsIT {
       check(row, e.getKey().equals("interlaced.ts") ? 20 : 25, e.getKey().equals("interlaced.ts") ? 30 : 32);
     }
     assertFalse("work area removed", hasFiles(out.resolve("_work")));
-    assertTrue("no temporaries", temporaries(out).isEmpty());
+    assertTrue("no temporaries", Manifests.temporaries(out).isEmpty());
   }
 
   @Test
@@ -136,15 +130,8 @@ public class MigrateSegmentsIT {
 
   private static Map<String, JsonNode> rows(Path out) throws IOException {
     Map<String, JsonNode> rows = new HashMap<>();
-    try (Stream<Path> files = Files.list(out.resolve("_manifest"))) {
-      for (Path f : files.filter(p -> p.getFileName().toString().matches("results-.*\\.jsonl")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          if (!line.isBlank()) {
-            JsonNode n = JSON.readTree(line);
-            rows.put(Path.of(URI.create(n.get("uri").asText())).getFileName().toString(), n);
-          }
-        }
-      }
+    for (JsonNode n : Manifests.results(out)) {
+      rows.put(Path.of(URI.create(n.get("uri").asText())).getFileName().toString(), n);
     }
     return rows;
   }
@@ -155,12 +142,6 @@ public class MigrateSegmentsIT {
     }
     try (Stream<Path> s = Files.walk(dir)) {
       return s.anyMatch(Files::isRegularFile);
-    }
-  }
-
-  private static List<Path> temporaries(Path out) throws IOException {
-    try (Stream<Path> s = Files.walk(out)) {
-      return s.filter(p -> p.getFileName().toString().startsWith(".gstbeam-tmp-")).toList();
     }
   }
 }

@@ -12,10 +12,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +35,6 @@ import java.util.jar.Manifest;
 public final class LocalCluster {
   static final String STATE_FILE = "cluster.json";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Path stateDir;
 
@@ -319,7 +313,7 @@ public final class LocalCluster {
   public static List<String> registeredTaskManagers(String restUrl) {
     List<String> ids = new ArrayList<>();
     try {
-      JsonNode tms = getJson(restUrl + "/taskmanagers").path("taskmanagers");
+      JsonNode tms = dev.gstbeam.runners.FlinkRest.get(restUrl + "/taskmanagers", 5).path("taskmanagers");
       for (JsonNode tm : tms) {
         ids.add(tm.path("id").asText());
       }
@@ -329,22 +323,6 @@ public final class LocalCluster {
       Thread.currentThread().interrupt();
     }
     return ids;
-  }
-
-  public static JsonNode getJson(String url) throws IOException, InterruptedException {
-    HttpResponse<String> r;
-    try {
-      // The request timeout alone has been seen not to fire against a JobManager that accepted the
-      // connection and hung; the future's does.
-      r = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
-          HttpResponse.BodyHandlers.ofString()).get(6, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IOException(url + ": " + e, e);
-    }
-    if (r.statusCode() != 200) {
-      throw new IOException(url + ": HTTP " + r.statusCode());
-    }
-    return JSON.readTree(r.body());
   }
 
   /**

@@ -1,13 +1,7 @@
 package org.apache.beam.runners.flink;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -197,22 +191,14 @@ public final class GpuAwareFlinkRunner extends PipelineRunner<PipelineResult> {
   /** TaskManagers whose total resources include the gpu external resource (Flink's REST API). */
   static int gpuTaskManagers(String restUrl) {
     try {
-      HttpClient http = HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-      HttpResponse<String> r = http.sendAsync(
-          HttpRequest.newBuilder(URI.create(restUrl + "/taskmanagers")).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString()).get(11, java.util.concurrent.TimeUnit.SECONDS);
-      if (r.statusCode() != 200) {
-        return 0;
-      }
       int n = 0;
-      for (JsonNode tm : new ObjectMapper().readTree(r.body()).path("taskmanagers")) {
+      for (JsonNode tm : dev.gstbeam.runners.FlinkRest.get(restUrl + "/taskmanagers", 10).path("taskmanagers")) {
         if (tm.path("totalResource").path("extendedResources").path(GPU_RESOURCE).asDouble(0) > 0) {
           n++;
         }
       }
       return n;
-    } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (IOException e) {
       return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
