@@ -187,9 +187,9 @@ public final class MediaIO {
       }
       Profile p = resolvedProfile();
       int threads = Math.max(0, encoderThreads); // 0: each encoder's own choice for this machine
-      String prefix = OutputPaths.fixedPrefix(filepattern);
+      String prefix = dev.gstbeam.internal.beam.MatchFiles.asMatched(OutputPaths.fixedPrefix(filepattern));
       PCollection<FileIO.ReadableFile> files = input
-          .apply("Match", FileIO.match().filepattern(filepattern).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
+          .apply("Match", dev.gstbeam.internal.beam.MatchFiles.of(filepattern, EmptyMatchTreatment.ALLOW_IF_WILDCARD))
           .apply("Read", FileIO.readMatches().withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.SKIP))
           .apply("SkipOwnOutputs", org.apache.beam.sdk.transforms.Filter.by(
               (FileIO.ReadableFile f) -> !f.getMetadata().resourceId().toString().startsWith(
@@ -283,7 +283,7 @@ public final class MediaIO {
       }
       PCollection<FileIO.ReadableFile> files =
           input
-              .apply("Match", FileIO.match().filepattern(filepattern).withEmptyMatchTreatment(emptyMatch))
+              .apply("Match", dev.gstbeam.internal.beam.MatchFiles.of(filepattern, emptyMatch))
               .apply("Read", FileIO.readMatches().withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.SKIP))
               .apply("Redistribute", Reshuffle.viaRandomKey());
       return files.apply("ProbeFiles", new ProbeFiles(timeout, null));

@@ -39,7 +39,11 @@ public final class Main implements Runnable {
             commandLine.getErr().println("gstbeam: " + e.getMessage());
             return ExitCodes.USAGE;
           }
-          commandLine.getErr().println("gstbeam: the job failed: " + rootCause(e));
+          if (e instanceof dev.gstbeam.pipelines.io.S3Storage.AccessException) {
+            commandLine.getErr().println("gstbeam: " + dev.gstbeam.pipelines.io.Secrets.scrub(e.getMessage()));
+            return ExitCodes.JOB_FAILED;
+          }
+          commandLine.getErr().println("gstbeam: the job failed: " + dev.gstbeam.pipelines.io.Secrets.scrub(rootCause(e)));
           return ExitCodes.JOB_FAILED;
         });
     cli.setParameterExceptionHandler(

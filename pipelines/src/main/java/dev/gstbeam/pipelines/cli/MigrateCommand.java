@@ -86,6 +86,7 @@ final class MigrateCommand implements Callable<Integer> {
     int cores = Runtime.getRuntime().availableProcessors();
     runner.defaultParallelism = cores;
     var options = runner.options("gstbeam-migrate");
+    runner.storage(options, pattern, out);
     // Whole files: each encoder picks its own thread count for the machine (x264: 1.5 per core, as
     // ffmpeg leaves it): one slot's encode has the machine when the others are probing or verifying,
     // and oversubscription when all encode costs little (measured in docs/BENCHMARKS.md).

@@ -55,6 +55,7 @@ final class ProbeCommand implements Callable<Integer> {
     PrintWriter console = spec.commandLine().getOut();
     runner.defaultParallelism = probeParallelism();
     var options = runner.options("gstbeam-probe");
+    runner.storage(options, pattern, out);
     console.printf("gstbeam probe: %s -> %s (%s, %s)%n", pattern, out, format.suffix(), describe(runner));
     long start = System.nanoTime();
     Summary summary = new ProbeJob(pattern, out, format, Duration.ofSeconds(timeoutSeconds)).run(options);

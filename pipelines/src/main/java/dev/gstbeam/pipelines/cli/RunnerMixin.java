@@ -32,7 +32,54 @@ public final class RunnerMixin {
   /** The job's default when --parallelism is not given (null: the runner's). */
   Integer defaultParallelism;
 
+  @Option(
+      names = "--s3-endpoint",
+      paramLabel = "URL",
+      description = "An S3-compatible endpoint for s3a:// paths (path-style access), e.g. http://127.0.0.1:9000."
+          + " Credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or Hadoop's provider chain.")
+  String s3Endpoint;
+
+  @Option(names = "--s3-region", paramLabel = "REGION", description = "Region of the S3 endpoint (default: us-east-1).")
+  String s3Region;
+
+  @Option(
+      names = "--hadoop-conf",
+      paramLabel = "KEY=VALUE",
+      description = "A Hadoop/S3A option for s3a:// paths (repeatable), e.g. fs.s3a.connection.maximum=200."
+          + " Secrets are refused here.")
+  List<String> hadoopConf = new ArrayList<>();
+
   @Unmatched List<String> passThrough = new ArrayList<>();
+
+  /**
+   * When a job reads or writes {@code s3a://}: registers S3A with Beam's file systems (in
+   * {@code options}, so workers get it too) and checks every bucket it uses, failing in one line.
+   */
+  void storage(PipelineOptions options, String... locations) throws java.io.IOException {
+    if (!dev.gstbeam.pipelines.io.S3Storage.uses(locations)) {
+      if (s3Endpoint != null || !hadoopConf.isEmpty()) {
+        throw new UsageException("--s3-endpoint and --hadoop-conf apply to s3a:// inputs and outputs; there are none");
+      }
+      return;
+    }
+    String bucket = null;
+    for (String l : locations) {
+      if (l != null && l.startsWith("s3a://")) {
+        bucket = dev.gstbeam.pipelines.io.S3Storage.bucketOf(l);
+        break;
+      }
+    }
+    org.apache.hadoop.conf.Configuration conf;
+    try {
+      conf = dev.gstbeam.pipelines.io.S3Storage.configuration(bucket, s3Endpoint, s3Region,
+          dev.gstbeam.pipelines.io.S3Storage.parsePairs(hadoopConf));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    options.as(org.apache.beam.sdk.io.hdfs.HadoopFileSystemOptions.class).setHdfsConfiguration(List.of(conf));
+    org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(options);
+    dev.gstbeam.pipelines.io.S3Storage.check(conf, java.util.Arrays.asList(locations));
+  }
 
   PipelineOptions options(String jobName) {
     if (parallelism != null && parallelism < 1) {

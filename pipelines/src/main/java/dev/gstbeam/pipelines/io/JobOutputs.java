@@ -39,6 +39,25 @@ public final class JobOutputs {
     return summary;
   }
 
+  /**
+   * Removes an earlier run's catalog files ({@code prefix*} in {@code outputDir}) before a job writes
+   * new ones: shard counts differ between runs (a stale shard would mix into the new catalog), and an
+   * object store's rename does not replace an existing key.
+   */
+  public static void clearPrevious(String outputDir, String... prefixes) throws IOException {
+    List<ResourceId> old = new java.util.ArrayList<>();
+    for (String prefix : prefixes) {
+      String spec = dir(outputDir).resolve(prefix, ResolveOptions.StandardResolveOptions.RESOLVE_FILE) + "*";
+      org.apache.beam.sdk.io.fs.MatchResult m = FileSystems.match(spec, org.apache.beam.sdk.io.fs.EmptyMatchTreatment.ALLOW);
+      if (m.status() == org.apache.beam.sdk.io.fs.MatchResult.Status.OK) {
+        m.metadata().forEach(md -> old.add(md.resourceId()));
+      }
+    }
+    if (!old.isEmpty()) {
+      FileSystems.delete(old, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    }
+  }
+
   public static ResourceId dir(String outputDir) {
     return FileSystems.matchNewResource(outputDir, true);
   }

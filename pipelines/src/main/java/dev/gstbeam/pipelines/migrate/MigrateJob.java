@@ -62,6 +62,7 @@ public final class MigrateJob {
   public Summary run(PipelineOptions options) throws IOException {
     long start = System.nanoTime();
     Pipeline p = Pipeline.create(options);
+    JobOutputs.clearPrevious(manifestDir(output), "results-", "summary.json", "_summary-partial");
     expandInto(p);
     PipelineResult.State state = p.run().waitUntilFinish();
     if (state != PipelineResult.State.DONE) {

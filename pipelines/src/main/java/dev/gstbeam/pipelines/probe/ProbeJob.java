@@ -48,6 +48,7 @@ public final class ProbeJob {
   public Summary run(PipelineOptions options) throws IOException {
     long start = System.nanoTime();
     Pipeline p = Pipeline.create(options);
+    JobOutputs.clearPrevious(output, "media-", "failures-", "summary.json", "_summary-partial");
     expandInto(p);
     PipelineResult result = p.run();
     PipelineResult.State state = result.waitUntilFinish();

@@ -44,8 +44,7 @@ public final class KeyframeIndexFn extends DoFn<FileIO.ReadableFile, KeyframeInd
     String uri = LocalMedia.uriOf(file);
     FailureReason reason;
     String message;
-    try (LocalMedia media =
-        LocalMedia.of(file, Paths.get(System.getProperty("java.io.tmpdir"), "gstbeam"))) {
+    try (LocalMedia media = LocalMedia.of(file)) {
       StreamScan.Result scan = StreamScan.scan(media.path(), true, Duration.ofMillis(timeoutMillis));
       BusOutcome bus = scan.outcome();
       if (bus.ok()) {
@@ -60,6 +59,9 @@ public final class KeyframeIndexFn extends DoFn<FileIO.ReadableFile, KeyframeInd
         reason = bus.error() == null ? FailureReason.CORRUPT : bus.error().reason();
         message = bus.error() == null ? "pipeline error" : bus.error().message();
       }
+    } catch (ScratchArea.FullException e) {
+      reason = FailureReason.LIMIT_EXCEEDED;
+      message = ProbeFn.oneLine(e);
     } catch (IOException e) {
       reason = FailureReason.IO_ERROR;
       message = ProbeFn.oneLine(e);

@@ -1,51 +1,41 @@
 package dev.gstbeam.internal.beam;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
  * A matched file as a local path GStreamer can open: the file itself when it is on a local file system,
- * else a copy in a scratch directory that {@link #close()} deletes.
+ * else this worker's shared copy in the {@link ScratchArea}, released by {@link #close()}.
  */
 public final class LocalMedia implements AutoCloseable {
   private final Path path;
   private final String uri;
   private final long sizeBytes;
-  private final boolean temporary;
+  private final ScratchArea.Lease lease;
 
-  private LocalMedia(Path path, String uri, long sizeBytes, boolean temporary) {
+  private LocalMedia(Path path, String uri, long sizeBytes, ScratchArea.Lease lease) {
     this.path = path;
     this.uri = uri;
     this.sizeBytes = sizeBytes;
-    this.temporary = temporary;
+    this.lease = lease;
   }
 
-  public static LocalMedia of(FileIO.ReadableFile file, Path scratch) throws IOException {
+  public static LocalMedia of(FileIO.ReadableFile file) throws IOException {
     ResourceId id = file.getMetadata().resourceId();
-    long size = file.getMetadata().sizeBytes();
-    String scheme = id.getScheme();
-    if (scheme == null || scheme.equals("file")) {
-      Path p = Paths.get(id.toString()).toAbsolutePath();
-      return new LocalMedia(p, p.toUri().toString(), size, false);
+    return of(id.toString(), file.getMetadata().sizeBytes());
+  }
+
+  /** {@code location}: a local path or a URI on any Beam file system. */
+  public static LocalMedia of(String location, long size) throws IOException {
+    if (isLocal(location)) {
+      Path p = Paths.get(location.replaceFirst("^file://", "")).toAbsolutePath();
+      return new LocalMedia(p, p.toUri().toString(), size, null);
     }
-    Files.createDirectories(scratch);
-    Path copy = Files.createTempFile(scratch, "gstbeam-", ".media");
-    try (ReadableByteChannel in = file.open();
-        InputStream stream = Channels.newInputStream(in)) {
-      Files.copy(stream, copy, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(copy);
-      throw e;
-    }
-    return new LocalMedia(copy, id.toString(), size, true);
+    ScratchArea.Lease lease = ScratchArea.get().acquire(location, size);
+    return new LocalMedia(lease.path(), location, size, lease);
   }
 
   /** Where GStreamer reads the bytes. */
@@ -63,10 +53,14 @@ public final class LocalMedia implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
-    if (temporary) {
-      Files.deleteIfExists(path);
+  public void close() {
+    if (lease != null) {
+      lease.close();
     }
+  }
+
+  static boolean isLocal(String location) {
+    return !location.contains("://") || location.startsWith("file://");
   }
 
   /** The URI an input is reported under, without opening it. */

@@ -48,8 +48,11 @@ public final class ProbeFn extends ProbingDoFn<FileIO.ReadableFile, MediaInfo> {
     long start = System.nanoTime();
     ProbeOutcome outcome;
     String uri = LocalMedia.uriOf(file);
-    try (LocalMedia media = LocalMedia.of(file, scratch())) {
+    useScratchDirectory();
+    try (LocalMedia media = LocalMedia.of(file)) {
       outcome = prober().probe(media.path(), media.uri(), media.sizeBytes());
+    } catch (ScratchArea.FullException e) {
+      outcome = ProbeOutcome.failed(FailureReason.LIMIT_EXCEEDED, oneLine(e));
     } catch (IOException e) {
       outcome = ProbeOutcome.failed(FailureReason.IO_ERROR, oneLine(e));
     } catch (RuntimeException e) {
@@ -74,8 +77,11 @@ public final class ProbeFn extends ProbingDoFn<FileIO.ReadableFile, MediaInfo> {
   }
 
 
-  private Path scratch() {
-    return scratchDir != null ? Paths.get(scratchDir) : Paths.get(System.getProperty("java.io.tmpdir"), "gstbeam");
+  private void useScratchDirectory() {
+    // The scratch area is one per worker JVM: the first directory configured there wins.
+    if (scratchDir != null && System.getProperty(ScratchArea.DIR_PROPERTY) == null) {
+      System.setProperty(ScratchArea.DIR_PROPERTY, scratchDir);
+    }
   }
 
   static String oneLine(Throwable e) {

@@ -78,7 +78,8 @@ public final class SegmentedMigration {
   public static final String FAULT_PROPERTY = "gstbeam.test.segmentFault";
 
   static String workDir(String outputRoot, String output) {
-    return Paths.get(TranscodeFn.root(outputRoot) + "_work/" + TranscodeFn.keyOf(output)).toString();
+    String dir = TranscodeFn.root(outputRoot) + "_work/" + TranscodeFn.keyOf(output);
+    return LocalMedia.isLocal(dir) ? Paths.get(dir.replaceFirst("^file://", "")).toString() : dir;
   }
 
   /** Plans segments, or passes the input to the whole-file path, or answers it (skip) from an earlier run. */
@@ -113,13 +114,18 @@ public final class SegmentedMigration {
         out.get(whole).output(file);
         return;
       }
-      boolean local = "file".equals(file.getMetadata().resourceId().getScheme()) || !input.contains("://");
-      if (!local || !TranscodeFn.isLocal(output)) {
-        out.get(whole).output(file); // segments read the source in place, and keep a local work area
-        return;
+      long size = file.getMetadata().sizeBytes();
+      try (LocalMedia media = LocalMedia.of(input, size)) {
+        plan(file, input, output, media, out);
+      } catch (ScratchArea.FullException e) {
+        out.get(whole).output(file); // the whole-file path reports it
       }
-      Path source = Paths.get(file.getMetadata().resourceId().toString().replaceFirst("^file://", ""));
-      ProbeOutcome probed = prober().probe(source, source.toUri().toString(), file.getMetadata().sizeBytes());
+    }
+
+    private void plan(FileIO.ReadableFile file, String input, String output, LocalMedia media, MultiOutputReceiver out)
+        throws IOException {
+      Path source = media.path();
+      ProbeOutcome probed = prober().probe(source, media.uri(), media.sizeBytes());
       if (!probed.succeeded() || !probed.media().getDecodable()) {
         out.get(whole).output(file);
         return;
@@ -156,11 +162,12 @@ public final class SegmentedMigration {
         return;
       }
       String work = workDir(outputRoot, output);
-      prepareWorkArea(Paths.get(work), fingerprint(profile, plan, source));
+      prepareWorkArea(new WorkArea(work), fingerprint(profile, plan, file.getMetadata()));
+      String sourceLocation = LocalMedia.isLocal(input) ? source.toString() : input;
       boolean audio = src.getStreams().stream().anyMatch(s -> "audio".equals(s.getType()));
       long now = System.currentTimeMillis();
       for (Segment s : plan.segments()) {
-        out.get(new TupleTag<SegmentTask>(TASKS_ID)).output(new SegmentTask(input, source.toString(), output, work, s,
+        out.get(new TupleTag<SegmentTask>(TASKS_ID)).output(new SegmentTask(input, sourceLocation, output, work, s,
             plan.size(), audio, seconds, file.getMetadata().sizeBytes(), List.copyOf(TranscodeFn.codecs(src)), now,
             dropped(src)));
       }
@@ -201,37 +208,22 @@ public final class SegmentedMigration {
   }
 
   /** What a work area holds must come from the same plan, profile and source; else it is emptied. */
-  static String fingerprint(Profile profile, SegmentPlan plan, Path source) throws IOException {
+  static String fingerprint(Profile profile, SegmentPlan plan, org.apache.beam.sdk.io.fs.MatchResult.Metadata source) {
     StringBuilder b = new StringBuilder();
-    b.append(profile).append('\n').append(Files.size(source)).append(' ')
-        .append(Files.getLastModifiedTime(source).toMillis()).append('\n');
+    b.append(profile).append('\n').append(source.sizeBytes()).append(' ')
+        .append(source.lastModifiedMillis()).append('\n');
     for (Segment s : plan.segments()) {
       b.append(s).append('\n');
     }
     return b.toString();
   }
 
-  static void prepareWorkArea(Path dir, String fingerprint) throws IOException {
-    Path plan = dir.resolve("plan.txt");
-    if (Files.exists(plan) && Files.readString(plan, StandardCharsets.UTF_8).equals(fingerprint)) {
+  static void prepareWorkArea(WorkArea area, String fingerprint) throws IOException {
+    if (area.exists("plan.txt") && area.read("plan.txt").equals(fingerprint)) {
       return; // an earlier run's segments for the same plan: reused
     }
-    deleteTree(dir);
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve(OutputPaths.TEMP_PREFIX + UUID.randomUUID() + "-plan.txt");
-    Files.writeString(tmp, fingerprint, StandardCharsets.UTF_8);
-    Files.move(tmp, plan, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    area.delete();
+    area.write("plan.txt", fingerprint);
   }
 
   /** Encodes one segment (reusing it when an earlier run finished it), retrying it alone once. */
@@ -257,51 +249,55 @@ public final class SegmentedMigration {
 
     SegmentDone encode(SegmentTask task) throws IOException {
       Segment seg = task.segment();
-      Path dir = Paths.get(task.workDir());
-      Path file = dir.resolve(String.format(Locale.ROOT, "seg-%05d.mp4", seg.index()));
-      Path frames = dir.resolve(String.format(Locale.ROOT, "seg-%05d.frames", seg.index()));
-      if (Files.exists(file) && Files.exists(frames)) {
-        String[] f = Files.readString(frames, StandardCharsets.UTF_8).trim().split(" ", 5);
+      WorkArea area = new WorkArea(task.workDir());
+      String fileName = String.format(Locale.ROOT, "seg-%05d.mp4", seg.index());
+      String framesName = String.format(Locale.ROOT, "seg-%05d.frames", seg.index());
+      if (area.exists(fileName) && area.exists(framesName)) {
+        String[] f = area.read(framesName).trim().split(" ", 5);
         SEGMENTS_REUSED.inc();
         return new SegmentDone(task, true, null, "reused", Long.parseLong(f[0]), 0, 0, Integer.parseInt(f[1]),
-            Integer.parseInt(f[2]), f[3], file.toString(), f.length > 4 ? f[4] : null);
+            Integer.parseInt(f[2]), f[3], area.locationOf(fileName), f.length > 4 ? f[4] : null);
       }
-      Files.createDirectories(dir);
       Duration watchdog = Duration.ofSeconds(Math.max(120, Math.round(seg.seconds() * 30)));
       long faultFrames = faultFramesFor(seg.index());
       String reason = null;
       String message = null;
       long got = 0;
       double spent = 0;
-      for (int attempt = 1; attempt <= 2; attempt++) {
-        Path tmp = dir.resolve(OutputPaths.TEMP_PREFIX + UUID.randomUUID().toString().substring(0, 8) + "-" + file.getFileName());
-        long t0 = System.nanoTime();
-        try {
-          SegmentEncoder.Outcome o = SegmentEncoder.encode(Paths.get(task.sourcePath()), seg, tmp, profile, watchdog,
-              threads, attempt == 1 ? faultFrames : -1, attempt == 1);
-          double secs = (System.nanoTime() - t0) / 1e9;
-          spent += secs;
-          SEGMENT_MILLIS.update(Math.round(secs * 1000));
-          got = o.frames();
-          if (o.ok() && seg.complete(o.frames())) {
-            Files.writeString(frames, o.frames() + " " + o.geometry().width() + " " + o.geometry().height() + " "
-                + o.videoEncoder() + (o.encoderFallbackReason() == null ? "" : " " + o.encoderFallbackReason()),
-                StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            SEGMENTS_OK.inc();
-            return new SegmentDone(task, true, null, null, o.frames(), attempt, round3(spent), o.geometry().width(),
-                o.geometry().height(), o.videoEncoder(), file.toString(), o.encoderFallbackReason());
+      try (LocalMedia source = LocalMedia.of(task.sourcePath(), task.bytesIn())) {
+        for (int attempt = 1; attempt <= 2; attempt++) {
+          Path tmp = area.temporary(fileName);
+          long t0 = System.nanoTime();
+          try {
+            SegmentEncoder.Outcome o = SegmentEncoder.encode(source.path(), seg, tmp, profile, watchdog,
+                threads, attempt == 1 ? faultFrames : -1, attempt == 1);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            spent += secs;
+            SEGMENT_MILLIS.update(Math.round(secs * 1000));
+            got = o.frames();
+            if (o.ok() && seg.complete(o.frames())) {
+              // The segment first, then its frame count: the count's presence marks a finished segment.
+              area.put(fileName, tmp);
+              area.write(framesName, o.frames() + " " + o.geometry().width() + " " + o.geometry().height() + " "
+                  + o.videoEncoder() + (o.encoderFallbackReason() == null ? "" : " " + o.encoderFallbackReason()));
+              SEGMENTS_OK.inc();
+              return new SegmentDone(task, true, null, null, o.frames(), attempt, round3(spent), o.geometry().width(),
+                  o.geometry().height(), o.videoEncoder(), area.locationOf(fileName), o.encoderFallbackReason());
+            }
+            reason = o.ok() ? FailureReason.CORRUPT.name() : o.reason().name();
+            message = o.ok()
+                ? "segment " + seg.index() + " gave " + o.frames() + " frames, the plan says " + seg.frames()
+                : "segment " + seg.index() + ": " + o.message();
+            if (attempt == 1) {
+              SEGMENTS_RETRIED.inc();
+            }
+          } finally {
+            Files.deleteIfExists(tmp);
           }
-          reason = o.ok() ? FailureReason.CORRUPT.name() : o.reason().name();
-          message = o.ok()
-              ? "segment " + seg.index() + " gave " + o.frames() + " frames, the plan says " + seg.frames()
-              : "segment " + seg.index() + ": " + o.message();
-          if (attempt == 1) {
-            SEGMENTS_RETRIED.inc();
-          }
-        } finally {
-          Files.deleteIfExists(tmp);
         }
+      } catch (ScratchArea.FullException e) {
+        reason = FailureReason.LIMIT_EXCEEDED.name();
+        message = ProbeFn.oneLine(e);
       }
       SEGMENTS_FAILED.inc();
       return new SegmentDone(task, false, reason, message, got, 2, round3(spent), 0, 0, null, null, null);
@@ -338,7 +334,7 @@ public final class SegmentedMigration {
       parts.sort(Comparator.comparingInt(d -> d.task().segment().index()));
       SegmentTask first = parts.get(0).task();
       MigrationResult.Builder row = MigrationResult.newBuilder()
-          .setUri(Paths.get(first.sourcePath()).toUri().toString())
+          .setUri(first.uri())
           .setProfile(profile.name())
           .setStatus("failed")
           .setAttempts(1)
@@ -388,15 +384,32 @@ public final class SegmentedMigration {
       }
       row.setAttempts(attempts).setEncodeSeconds(round3(encodeSeconds)).setVideoEncoder(parts.get(0).encoder())
           .setEncoderFallbackReason(parts.get(0).encoderFallbackReason());
-      Path source = Paths.get(first.sourcePath());
       String output = first.output();
-      Path target = Paths.get(OutputPaths.temporaryFor(output, UUID.randomUUID().toString().substring(0, 8)));
+      WorkArea area = new WorkArea(first.workDir());
+      boolean localOutput = TranscodeFn.isLocal(output);
+      Path target = localOutput
+          ? Paths.get(OutputPaths.temporaryFor(output, UUID.randomUUID().toString().substring(0, 8)))
+          : ScratchArea.get().dir().resolve(OutputPaths.TEMP_PREFIX + UUID.randomUUID() + "." + profile.extension());
       Files.createDirectories(target.getParent());
-      TranscodeFn.removeStaleTemporaries(Paths.get(output));
+      if (localOutput) {
+        TranscodeFn.removeStaleTemporaries(Paths.get(output));
+      }
       double seconds = first.sourceSeconds() == null ? 60 : first.sourceSeconds();
       Duration watchdog = Duration.ofSeconds(Math.min(6 * 3600, Math.max(120, Math.round(seconds * 20))));
-      try {
-        List<Path> files = parts.stream().map(d -> Paths.get(d.file())).toList();
+      List<Path> downloaded = new ArrayList<>();
+      try (LocalMedia media = LocalMedia.of(first.sourcePath(), first.bytesIn())) {
+        Path source = media.path();
+        List<Path> files = new ArrayList<>();
+        for (SegmentDone d : parts) {
+          if (area.isLocal()) {
+            files.add(Paths.get(d.file()));
+          } else {
+            Path local = area.temporary(d.file().substring(d.file().lastIndexOf('/') + 1));
+            downloaded.add(local);
+            ScratchArea.download(d.file(), local);
+            files.add(local);
+          }
+        }
         Stitcher.Outcome st = Stitcher.stitch(files, source, first.audio(), target, profile, watchdog);
         if (!st.ok()) {
           return TranscodeFn.fail(row, Stage.STITCH, st.reason(), st.message());
@@ -453,7 +466,7 @@ public final class SegmentedMigration {
               "PSNR mean %.2f dB / min %.2f dB below the profile's %.1f / %.1f", cmp.psnrMean(), cmp.psnrMin(),
               profile.minPsnrMean(), profile.minPsnrFrame()));
         }
-        ProbeOutcome probedSrc = prober().probe(source, source.toUri().toString(), first.bytesIn());
+        ProbeOutcome probedSrc = prober().probe(source, media.uri(), first.bytesIn());
         if (!probedSrc.succeeded()) {
           return TranscodeFn.fail(row, Stage.VERIFY, probedSrc.reason(), "source no longer probes: " + probedSrc.message());
         }
@@ -465,16 +478,13 @@ public final class SegmentedMigration {
             .setMessage("stitched from " + parts.size() + " segments"
                 + (first.dropped().isEmpty() ? "" : "; dropped " + first.dropped())).build();
         TranscodeFn.commit(outputRoot, target, output, r);
-        Path work = Paths.get(first.workDir());
-        deleteTree(work);
-        try {
-          Files.deleteIfExists(work.getParent()); // _work itself, when no other input is in progress
-        } catch (java.nio.file.DirectoryNotEmptyException e) {
-          // another input's segments are still there
-        }
+        area.delete();
         return r;
       } finally {
         Files.deleteIfExists(target);
+        for (Path p : downloaded) {
+          Files.deleteIfExists(p);
+        }
       }
     }
   }

@@ -106,6 +106,8 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
         return;
       }
       result = migrate(file, output, row);
+    } catch (ScratchArea.FullException e) {
+      result = fail(row, Stage.PROBE, FailureReason.LIMIT_EXCEEDED, ProbeFn.oneLine(e));
     } catch (IOException e) {
       result = fail(row, Stage.WRITE, FailureReason.IO_ERROR, ProbeFn.oneLine(e));
     } catch (RuntimeException e) {
@@ -124,7 +126,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
 
   private MigrationResult migrate(FileIO.ReadableFile file, String output, MigrationResult.Builder row) throws IOException {
     BYTES_IN.inc(file.getMetadata().sizeBytes());
-    try (LocalMedia media = LocalMedia.of(file, scratch())) {
+    try (LocalMedia media = LocalMedia.of(file)) {
       ProbeOutcome probed = prober().probe(media.path(), media.uri(), media.sizeBytes());
       if (!probed.succeeded()) {
         return fail(row, Stage.PROBE, probed.reason(), probed.message());
@@ -141,7 +143,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
       boolean local = isLocal(output);
       Path target = local
           ? Paths.get(OutputPaths.temporaryFor(output, UUID.randomUUID().toString().substring(0, 8)))
-          : scratch().resolve(OutputPaths.TEMP_PREFIX + UUID.randomUUID() + "." + profile.extension());
+          : ScratchArea.get().dir().resolve(OutputPaths.TEMP_PREFIX + UUID.randomUUID() + "." + profile.extension());
       Files.createDirectories(target.getParent());
       if (local) {
         removeStaleTemporaries(Paths.get(output));
@@ -281,7 +283,12 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     }
   }
 
-  /** Records the row, then makes the output visible under its final name (rename, or copy + rename). */
+  /**
+   * Records the row, then makes the output visible under its final name: a rename on a local file
+   * system; on an object store a direct upload to the final key (an object appears only once its upload
+   * completes, so a partial one is never visible, and S3A's rename would copy it again); elsewhere an
+   * upload under a hidden name and a rename.
+   */
   static void commit(String outputRoot, Path target, String output, MigrationResult r) throws IOException {
     r.setOutputUri(isLocal(output) ? Paths.get(output).toUri().toString() : output);
     writeDone(outputRoot, output, r);
@@ -289,13 +296,22 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
       Files.move(target, Paths.get(output), StandardCopyOption.ATOMIC_MOVE);
       return;
     }
-    ResourceId tmp = FileSystems.matchNewResource(OutputPaths.temporaryFor(output, UUID.randomUUID().toString().substring(0, 8)), false);
-    try (OutputStream os = Channels.newOutputStream(FileSystems.create(tmp, MimeTypes.BINARY));
-        InputStream is = Files.newInputStream(target)) {
-      is.transferTo(os);
+    if (isObjectStore(output)) {
+      ScratchArea.upload(target, output);
+      return;
     }
-    FileSystems.rename(List.of(tmp), List.of(FileSystems.matchNewResource(output, false)),
-        MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    String tmp = OutputPaths.temporaryFor(output, UUID.randomUUID().toString().substring(0, 8));
+    ScratchArea.upload(target, tmp);
+    Retry.io("rename to " + output, () -> {
+      FileSystems.rename(List.of(FileSystems.matchNewResource(tmp, false)),
+          List.of(FileSystems.matchNewResource(output, false)), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      return null;
+    });
+  }
+
+  /** Object stores whose objects appear whole or not at all. */
+  static boolean isObjectStore(String uri) {
+    return uri.startsWith("s3a://") || uri.startsWith("s3://") || uri.startsWith("gs://");
   }
 
   static boolean sameInput(MigrationResult done, FileIO.ReadableFile file) {
@@ -311,9 +327,11 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     if (!exists(done)) {
       return null; // an output we did not write: transcode again, commit will replace it
     }
-    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(done, false)))) {
-      return fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    }
+    return fromJson(Retry.io("read of " + done, () -> {
+      try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(done, false)))) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }));
   }
 
   static void writeDone(String outputRoot, String output, MigrationResult r) throws IOException {
@@ -326,10 +344,14 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
       Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return;
     }
-    try (OutputStream os = Channels.newOutputStream(
-        FileSystems.create(FileSystems.matchNewResource(done, false), MimeTypes.TEXT))) {
-      os.write(toJson(r).getBytes(StandardCharsets.UTF_8));
-    }
+    byte[] json = toJson(r).getBytes(StandardCharsets.UTF_8);
+    Retry.io("write of " + done, () -> {
+      try (OutputStream os = Channels.newOutputStream(
+          FileSystems.create(FileSystems.matchNewResource(done, false), MimeTypes.TEXT))) {
+        os.write(json);
+      }
+      return null;
+    });
   }
 
   /** Avro's own JSON encoding (schema-exact, reads back as written). */
@@ -370,8 +392,14 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     if (isLocal(path)) {
       return Files.exists(Paths.get(path));
     }
-    MatchResult m = FileSystems.match(path);
-    return m.status() == MatchResult.Status.OK && !m.metadata().isEmpty();
+    // By resource, not by match: a match spec is a glob of decoded names, a URI escapes some (spaces).
+    return Retry.io("lookup of " + path, () -> {
+      try (java.nio.channels.ReadableByteChannel ch = FileSystems.open(FileSystems.matchNewResource(path, false))) {
+        return true;
+      } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+        return false;
+      }
+    });
   }
 
   static boolean isLocal(String path) {
@@ -405,7 +433,4 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
         .setReason(reason.name()).setMessage(message == null ? reason.name() : message).build();
   }
 
-  static Path scratch() {
-    return Paths.get(System.getProperty("java.io.tmpdir"), "gstbeam");
-  }
 }
