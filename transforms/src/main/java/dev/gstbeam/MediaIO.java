@@ -73,12 +73,12 @@ public final class MediaIO {
 
   /** Probes the files matching a pattern (local path, glob, or any Beam file system's URI). */
   public static Probe probe() {
-    return new Probe(null, DEFAULT_TIMEOUT, EmptyMatchTreatment.ALLOW_IF_WILDCARD);
+    return new Probe(null, DEFAULT_TIMEOUT, EmptyMatchTreatment.ALLOW_IF_WILDCARD, Limits.defaults(), false);
   }
 
   /** Probes files already matched and opened by {@code FileIO.readMatches()}. */
   public static ProbeFiles probeFiles() {
-    return new ProbeFiles(DEFAULT_TIMEOUT, null);
+    return new ProbeFiles(DEFAULT_TIMEOUT, null, Limits.defaults(), false);
   }
 
   /** Indexes video keyframes of files already matched by {@code FileIO.readMatches()}. */
@@ -92,7 +92,7 @@ public final class MediaIO {
    * {@link MigrationResult} per input.
    */
   public static Transcode transcode() {
-    return new Transcode(null, null, "mp4-h264-aac", null, null, 0, 0);
+    return new Transcode(null, null, "mp4-h264-aac", null, null, 0, 0, Limits.defaults(), false);
   }
 
   private static Duration checkTimeout(Duration timeout) {
@@ -113,9 +113,14 @@ public final class MediaIO {
     private final Integer crf;
     private final int encoderThreads;
     private final double segmentSeconds;
+    private final Limits limits;
+    private final boolean isolated;
 
-    private Transcode(String filepattern, String outputRoot, String profile, String preset, Integer crf, int encoderThreads, double segmentSeconds) {
+    private Transcode(String filepattern, String outputRoot, String profile, String preset, Integer crf, int encoderThreads, double segmentSeconds,
+        Limits limits, boolean isolated) {
       this.segmentSeconds = segmentSeconds;
+      this.limits = limits;
+      this.isolated = isolated;
       this.filepattern = filepattern;
       this.outputRoot = outputRoot;
       this.profile = profile;
@@ -127,34 +132,34 @@ public final class MediaIO {
     /** The files to migrate: a path, a glob or a URI pattern. */
     public Transcode from(String pattern) {
       requireNonNull(pattern, "pattern");
-      return new Transcode(pattern, outputRoot, profile, preset, crf, encoderThreads, segmentSeconds);
+      return new Transcode(pattern, outputRoot, profile, preset, crf, encoderThreads, segmentSeconds, limits, isolated);
     }
 
     /** The output root (a local directory or a file system URI). */
     public Transcode to(String root) {
       requireNonNull(root, "root");
-      return new Transcode(filepattern, root, profile, preset, crf, encoderThreads, segmentSeconds);
+      return new Transcode(filepattern, root, profile, preset, crf, encoderThreads, segmentSeconds, limits, isolated);
     }
 
     /** A built-in profile name or a JSON profile file. Default {@code mp4-h264-aac}. */
     public Transcode withProfile(String nameOrFile) {
       Profiles.resolve(nameOrFile); // fail at construction, naming the valid choices
-      return new Transcode(filepattern, outputRoot, nameOrFile, preset, crf, encoderThreads, segmentSeconds);
+      return new Transcode(filepattern, outputRoot, nameOrFile, preset, crf, encoderThreads, segmentSeconds, limits, isolated);
     }
 
     /** Overrides the profile's encoder preset (x264 names, ultrafast … veryslow). */
     public Transcode withPreset(String p) {
-      return new Transcode(filepattern, outputRoot, profile, p, crf, encoderThreads, segmentSeconds);
+      return new Transcode(filepattern, outputRoot, profile, p, crf, encoderThreads, segmentSeconds, limits, isolated);
     }
 
     /** Overrides the profile's constant-quality level. */
     public Transcode withCrf(int c) {
-      return new Transcode(filepattern, outputRoot, profile, preset, c, encoderThreads, segmentSeconds);
+      return new Transcode(filepattern, outputRoot, profile, preset, c, encoderThreads, segmentSeconds, limits, isolated);
     }
 
     /** Encoder threads per file or segment (the slot's share of its machine); 0 (default): the encoder's own choice. */
     public Transcode withEncoderThreads(int n) {
-      return new Transcode(filepattern, outputRoot, profile, preset, crf, n, segmentSeconds);
+      return new Transcode(filepattern, outputRoot, profile, preset, crf, n, segmentSeconds, limits, isolated);
     }
 
     /**
@@ -165,7 +170,26 @@ public final class MediaIO {
       if (seconds < 0 || Double.isNaN(seconds)) {
         throw new IllegalArgumentException("segment seconds must be positive (or 0 for whole files): " + seconds);
       }
-      return new Transcode(filepattern, outputRoot, profile, preset, crf, encoderThreads, seconds);
+      return new Transcode(filepattern, outputRoot, profile, preset, crf, encoderThreads, seconds, limits, isolated);
+    }
+
+    /** Bounds checked before decoding (default {@link Limits#defaults()}); over them: LIMIT_EXCEEDED. */
+    public Transcode withLimits(Limits l) {
+      requireNonNull(l, "limits");
+      return new Transcode(filepattern, outputRoot, profile, preset, crf, encoderThreads, segmentSeconds, l, isolated);
+    }
+
+    public Limits limits() {
+      return limits;
+    }
+
+    /**
+     * Runs each input's GStreamer work (probe, transcode, verify) in a worker process, so that a native
+     * crash fails that input (CORRUPT, with the signal; quarantined after crashing two workers) instead
+     * of the slot. Segments of segmented migrations run in process.
+     */
+    public Transcode withProcessIsolation(boolean on) {
+      return new Transcode(filepattern, outputRoot, profile, preset, crf, encoderThreads, segmentSeconds, limits, on);
     }
 
     /** The resolved profile, overrides applied. */
@@ -199,19 +223,19 @@ public final class MediaIO {
           OutputNames.renames(files, prefix, outputRoot, p.extension());
       if (segmentSeconds <= 0) {
         return files
-            .apply("Transcode", ParDo.of(new TranscodeFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, threads))
+            .apply("Transcode", ParDo.of(new TranscodeFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, threads, limits, isolated))
                 .withSideInput(OutputNames.RENAMES, renames).setResourceHints(ACCELERATED))
             .setCoder(AvroCoder.of(MigrationResult.class));
       }
       TupleTag<SegmentedMigration.SegmentTask> tasks = SegmentedMigration.tasksTag();
       TupleTag<FileIO.ReadableFile> whole = new TupleTag<>("wholeFiles");
       PCollectionTuple planned = files.apply("PlanSegments",
-          ParDo.of(new SegmentedMigration.PlanFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, segmentSeconds, whole))
+          ParDo.of(new SegmentedMigration.PlanFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, segmentSeconds, whole, limits))
               .withSideInput(OutputNames.RENAMES, renames)
               .withOutputTags(tasks, TupleTagList.of(whole)));
       PCollection<MigrationResult> wholeRows = planned.get(whole)
           .setCoder(ReadableFileCoder.of())
-          .apply("Transcode", ParDo.of(new TranscodeFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, threads))
+          .apply("Transcode", ParDo.of(new TranscodeFn(p, prefix, outputRoot, DEFAULT_TIMEOUT, threads, limits, isolated))
               .withSideInput(OutputNames.RENAMES, renames).setResourceHints(ACCELERATED))
           .setCoder(AvroCoder.of(MigrationResult.class));
       PCollection<MigrationResult> stitched = planned.get(tasks)
@@ -240,7 +264,9 @@ public final class MediaIO {
           .add(DisplayData.item("profile", profile).withLabel("Profile"))
           .addIfNotNull(DisplayData.item("preset", preset).withLabel("Preset override"))
           .addIfNotNull(DisplayData.item("crf", crf).withLabel("CRF override"))
-          .add(DisplayData.item("segmentSeconds", segmentSeconds).withLabel("Segment length (0: whole files)"));
+          .add(DisplayData.item("segmentSeconds", segmentSeconds).withLabel("Segment length (0: whole files)"))
+          .add(DisplayData.item("limits", limits.toString()).withLabel("Limits"))
+          .add(DisplayData.item("processIsolation", isolated).withLabel("GStreamer in worker processes"));
     }
   }
 
@@ -250,8 +276,12 @@ public final class MediaIO {
     private final String filepattern;
     private final Duration timeout;
     private final EmptyMatchTreatment emptyMatch;
+    private final Limits limits;
+    private final boolean isolated;
 
-    private Probe(String filepattern, Duration timeout, EmptyMatchTreatment emptyMatch) {
+    private Probe(String filepattern, Duration timeout, EmptyMatchTreatment emptyMatch, Limits limits, boolean isolated) {
+      this.limits = limits;
+      this.isolated = isolated;
       this.filepattern = filepattern;
       this.timeout = timeout;
       this.emptyMatch = emptyMatch;
@@ -263,17 +293,27 @@ public final class MediaIO {
       if (filepattern.isBlank()) {
         throw new IllegalArgumentException("filepattern must not be blank");
       }
-      return new Probe(filepattern, timeout, emptyMatch);
+      return new Probe(filepattern, timeout, emptyMatch, limits, isolated);
     }
 
     /** Watchdog per file: a file that does not preroll in time fails with TIMEOUT. Default 30 s. */
     public Probe withTimeout(Duration timeout) {
-      return new Probe(filepattern, checkTimeout(timeout), emptyMatch);
+      return new Probe(filepattern, checkTimeout(timeout), emptyMatch, limits, isolated);
     }
 
     /** What to do when the pattern matches nothing. Default: allowed when it has a wildcard. */
     public Probe withEmptyMatchTreatment(EmptyMatchTreatment treatment) {
-      return new Probe(filepattern, timeout, requireNonNull(treatment, "treatment"));
+      return new Probe(filepattern, timeout, requireNonNull(treatment, "treatment"), limits, isolated);
+    }
+
+    /** Probes each input in a worker process: a native crash fails that input, not the slot. */
+    public Probe withProcessIsolation(boolean on) {
+      return new Probe(filepattern, timeout, emptyMatch, limits, on);
+    }
+
+    /** Bounds; probing checks the file size (before reading anything), the rest bound migrations. */
+    public Probe withLimits(Limits l) {
+      return new Probe(filepattern, timeout, emptyMatch, requireNonNull(l, "limits"), isolated);
     }
 
     @Override
@@ -286,7 +326,7 @@ public final class MediaIO {
               .apply("Match", dev.gstbeam.internal.beam.MatchFiles.of(filepattern, emptyMatch))
               .apply("Read", FileIO.readMatches().withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.SKIP))
               .apply("Redistribute", Reshuffle.viaRandomKey());
-      return files.apply("ProbeFiles", new ProbeFiles(timeout, null));
+      return files.apply("ProbeFiles", new ProbeFiles(timeout, null, limits, isolated));
     }
 
     @Override
@@ -295,7 +335,8 @@ public final class MediaIO {
       builder
           .addIfNotNull(DisplayData.item("filepattern", filepattern).withLabel("Input pattern"))
           .add(DisplayData.item("timeout", timeout.toString()).withLabel("Watchdog per file"))
-          .add(DisplayData.item("emptyMatchTreatment", emptyMatch.toString()).withLabel("Empty match"));
+          .add(DisplayData.item("emptyMatchTreatment", emptyMatch.toString()).withLabel("Empty match"))
+          .add(DisplayData.item("processIsolation", isolated).withLabel("GStreamer in worker processes"));
     }
   }
 
@@ -305,21 +346,35 @@ public final class MediaIO {
     private static final long serialVersionUID = 1L;
     private final Duration timeout;
     private final String scratchDir;
+    private final Limits limits;
+    private final boolean isolated;
 
-    private ProbeFiles(Duration timeout, String scratchDir) {
+    private ProbeFiles(Duration timeout, String scratchDir, Limits limits, boolean isolated) {
+      this.limits = limits;
+      this.isolated = isolated;
       this.timeout = timeout;
       this.scratchDir = scratchDir;
     }
 
     /** Watchdog per file. Default 30 s. */
     public ProbeFiles withTimeout(Duration timeout) {
-      return new ProbeFiles(checkTimeout(timeout), scratchDir);
+      return new ProbeFiles(checkTimeout(timeout), scratchDir, limits, isolated);
+    }
+
+    /** Bounds; probing checks the file size before reading anything. */
+    public ProbeFiles withLimits(Limits l) {
+      return new ProbeFiles(timeout, scratchDir, requireNonNull(l, "limits"), isolated);
+    }
+
+    /** Probes each input in a worker process: a native crash fails that input, not the slot. */
+    public ProbeFiles withProcessIsolation(boolean on) {
+      return new ProbeFiles(timeout, scratchDir, limits, on);
     }
 
     /** Local directory for copies of non-local inputs while they are probed. Default: java.io.tmpdir. */
     public ProbeFiles withScratchDirectory(String dir) {
       requireNonNull(dir, "dir");
-      return new ProbeFiles(timeout, dir);
+      return new ProbeFiles(timeout, dir, limits, isolated);
     }
 
     @Override
@@ -329,7 +384,7 @@ public final class MediaIO {
       PCollectionTuple out =
           files.apply(
               "Probe",
-              ParDo.of(new ProbeFn(mediaTag, failureTag, timeout, scratchDir))
+              ParDo.of(new ProbeFn(mediaTag, failureTag, timeout, scratchDir, limits, isolated))
                   .withOutputTags(mediaTag, TupleTagList.of(failureTag)));
       out.get(mediaTag).setCoder(AvroCoder.of(MediaInfo.class));
       out.get(failureTag).setCoder(AvroCoder.of(Failure.class));

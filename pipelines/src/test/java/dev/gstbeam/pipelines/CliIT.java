@@ -130,6 +130,44 @@ public class CliIT {
   }
 
   @Test
+  public void inputsOverALimitFailAsLimitExceededBeforeDecoding() throws Exception {
+    Path in = TMP.newFolder("limits").toPath();
+    Path video = TestData.corpusFile("androidx-media/mkv/sample.mkv");
+    Files.copy(video, in.resolve("video.mkv"));
+    Files.copy(TestData.corpusFile("androidx-media/wav/sine_24le.wav"), in.resolve("audio.wav"));
+    long size = Files.size(video);
+    Path out = TMP.newFolder("out-limits").toPath();
+    // The video is over 100 x 100 pixels; the audio has no frames and stays within every bound.
+    Run r = gstbeam("migrate", "--input", in + "/*", "--output", out.toString(), "--runner", "direct",
+        "--limit", "pixels=100x100");
+    assertThat(r.out() + r.err(), r.code(), equalTo(3));
+    assertNoStackTrace(r);
+    java.util.Map<String, JsonNode> rows = new java.util.TreeMap<>();
+    for (JsonNode row : Manifests.results(out)) {
+      rows.put(row.get("uri").asText().replaceAll(".*/", ""), row);
+    }
+    JsonNode v = rows.get("video.mkv");
+    assertThat(v.toString(), v.get("reason").asText(), equalTo("LIMIT_EXCEEDED"));
+    assertThat(v.get("stage").asText(), equalTo("probe"));
+    assertThat(v.get("message").asText(), containsString("exceeds the limit of 10000 pixels (--limit pixels=...)"));
+    assertThat(rows.get("audio.wav").get("status").asText(), equalTo("ok"));
+    assertThat("no output for the input over the limit", Files.exists(out.resolve("video.mp4")), equalTo(false));
+
+    // Probe checks the file size before reading anything.
+    Path catalog = TMP.newFolder("out-limits-probe").toPath();
+    Run p = gstbeam("probe", "--input", in + "/video.mkv", "--output", catalog.toString(), "--runner", "direct",
+        "--limit", "file-size=" + (size - 1));
+    assertThat(p.out() + p.err(), p.code(), equalTo(3));
+    JsonNode failure = Manifests.rows(catalog, "failures-").get(0);
+    assertThat(failure.get("reason").asText(), equalTo("LIMIT_EXCEEDED"));
+    assertThat(failure.get("message").asText(), containsString("(--limit file-size=...)"));
+
+    Run bad = gstbeam("migrate", "--input", in + "/*", "--output", out.toString(), "--limit", "frames=3");
+    assertThat(bad.code(), equalTo(2));
+    assertThat(bad.err(), containsString("--limit: unknown limit 'frames' (valid: pixels, duration, streams, file-size)"));
+  }
+
+  @Test
   public void doctorExitsZeroHere() throws Exception {
     Run r = gstbeam("doctor");
     assertThat(r.out() + r.err(), r.code(), equalTo(0));

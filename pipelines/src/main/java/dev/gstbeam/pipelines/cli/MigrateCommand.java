@@ -62,6 +62,10 @@ final class MigrateCommand implements Callable<Integer> {
 
   @Mixin RunnerMixin runner;
 
+  @Mixin LimitsMixin limits;
+
+  @Mixin IsolationMixin isolation;
+
   @Override
   public Integer call() throws Exception {
     if (segmentSeconds != null && !(segmentSeconds >= 1)) {
@@ -90,7 +94,8 @@ final class MigrateCommand implements Callable<Integer> {
     // Whole files: each encoder picks its own thread count for the machine (x264: 1.5 per core, as
     // ffmpeg leaves it): one slot's encode has the machine when the others are probing or verifying,
     // and oversubscription when all encode costs little (measured in docs/BENCHMARKS.md).
-    transcode = transcode.from(pattern).to(out).withEncoderThreads(0);
+    transcode = transcode.from(pattern).to(out).withEncoderThreads(0).withLimits(limits.limits())
+        .withProcessIsolation(isolation.process());
     if (segmentSeconds != null) {
       // Segments keep every slot encoding at once: each encoder gets its slot's share of the cores.
       int slots = runner.parallelism != null ? runner.parallelism : cores;
@@ -116,6 +121,7 @@ final class MigrateCommand implements Callable<Integer> {
     console.printf("  outputs:  %s/%n", out);
     console.printf("  results:  %s/results-*.jsonl%n", MigrateJob.manifestDir(out));
     console.printf("  summary:  %s/summary.json%n", MigrateJob.manifestDir(out));
+    console.printf("  report:   %s/report.html%n", MigrateJob.manifestDir(out));
     return summary.failed() > 0 ? ExitCodes.SOME_FAILED : ExitCodes.OK;
   }
 

@@ -45,6 +45,10 @@ final class ProbeCommand implements Callable<Integer> {
 
   @Mixin RunnerMixin runner;
 
+  @Mixin LimitsMixin limits;
+
+  @Mixin IsolationMixin isolation;
+
   @Override
   public Integer call() throws Exception {
     if (timeoutSeconds < 1) {
@@ -58,7 +62,8 @@ final class ProbeCommand implements Callable<Integer> {
     runner.storage(options, pattern, out);
     console.printf("gstbeam probe: %s -> %s (%s, %s)%n", pattern, out, format.suffix(), describe(runner));
     long start = System.nanoTime();
-    Summary summary = new ProbeJob(pattern, out, format, Duration.ofSeconds(timeoutSeconds)).run(options);
+    Summary summary = new ProbeJob(pattern, out, format, Duration.ofSeconds(timeoutSeconds))
+        .withLimits(limits.limits()).withProcessIsolation(isolation.process()).run(options);
     double wall = (System.nanoTime() - start) / 1e9;
     report(console, summary, wall, out, format);
     return summary.failed() > 0 ? ExitCodes.SOME_FAILED : ExitCodes.OK;

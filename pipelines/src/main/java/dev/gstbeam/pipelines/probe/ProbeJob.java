@@ -24,6 +24,22 @@ public final class ProbeJob {
   private final CatalogFormat format;
   private final Duration timeout;
 
+  private dev.gstbeam.Limits limits = dev.gstbeam.Limits.defaults();
+
+  /** Bounds (probe checks the file size before reading anything). */
+  public ProbeJob withLimits(dev.gstbeam.Limits l) {
+    this.limits = l;
+    return this;
+  }
+
+  private boolean isolated;
+
+  /** Probes in worker processes ({@code --isolation process}). */
+  public ProbeJob withProcessIsolation(boolean on) {
+    this.isolated = on;
+    return this;
+  }
+
   public ProbeJob(String input, String output, CatalogFormat format, Duration timeout) {
     this.input = input;
     this.output = output;
@@ -33,7 +49,7 @@ public final class ProbeJob {
 
   /** Builds the pipeline on {@code p}. */
   public void expandInto(Pipeline p) {
-    ProbeResult<MediaInfo> probed = p.apply("ProbeMedia", MediaIO.probe().from(input).withTimeout(timeout));
+    ProbeResult<MediaInfo> probed = p.apply("ProbeMedia", MediaIO.probe().from(input).withTimeout(timeout).withLimits(limits).withProcessIsolation(isolated));
     probed.output().apply("WriteCatalog", CatalogWriter.of(MediaInfo.class, format, output, "media"));
     probed.failures().apply("WriteFailures", CatalogWriter.of(Failure.class, format, output, "failures"));
     probed

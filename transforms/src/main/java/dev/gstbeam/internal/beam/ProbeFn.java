@@ -31,10 +31,14 @@ public final class ProbeFn extends ProbingDoFn<FileIO.ReadableFile, MediaInfo> {
   private final TupleTag<MediaInfo> mediaTag;
   private final TupleTag<Failure> failureTag;
   private final String scratchDir;
+  private final dev.gstbeam.Limits limits;
+  private final boolean isolated;
 
-  public ProbeFn(
-      TupleTag<MediaInfo> mediaTag, TupleTag<Failure> failureTag, Duration timeout, String scratchDir) {
+  public ProbeFn(TupleTag<MediaInfo> mediaTag, TupleTag<Failure> failureTag, Duration timeout, String scratchDir,
+      dev.gstbeam.Limits limits, boolean isolated) {
     super(timeout);
+    this.limits = limits;
+    this.isolated = isolated;
     this.mediaTag = mediaTag;
     this.failureTag = failureTag;
     this.scratchDir = scratchDir;
@@ -49,8 +53,12 @@ public final class ProbeFn extends ProbingDoFn<FileIO.ReadableFile, MediaInfo> {
     ProbeOutcome outcome;
     String uri = LocalMedia.uriOf(file);
     useScratchDirectory();
-    try (LocalMedia media = LocalMedia.of(file)) {
-      outcome = prober().probe(media.path(), media.uri(), media.sizeBytes());
+    attempts = 1;
+    String tooBig = limits.fileSizeProblem(file.getMetadata().sizeBytes());
+    try (LocalMedia media = tooBig != null ? null : LocalMedia.of(file)) {
+      outcome = tooBig != null
+          ? ProbeOutcome.failed(FailureReason.LIMIT_EXCEEDED, tooBig)
+          : isolated ? probeInWorker(media) : prober().probe(media.path(), media.uri(), media.sizeBytes());
     } catch (ScratchArea.FullException e) {
       outcome = ProbeOutcome.failed(FailureReason.LIMIT_EXCEEDED, oneLine(e));
     } catch (IOException e) {
@@ -72,10 +80,24 @@ public final class ProbeFn extends ProbingDoFn<FileIO.ReadableFile, MediaInfo> {
     } else {
       FAILED.inc();
       Metrics.counter(ProbeFn.class, "failures_" + outcome.reason().name()).inc();
-      out.get(failureTag).output(Failures.of(uri, Stage.PROBE, outcome.reason(), outcome.message(), 1));
+      out.get(failureTag).output(Failures.of(uri, Stage.PROBE, outcome.reason(), outcome.message(), attempts));
     }
   }
 
+
+  private ProbeOutcome probeInWorker(LocalMedia media) throws IOException {
+    dev.gstbeam.internal.worker.Workers.Result<ProbeOutcome> r = dev.gstbeam.internal.worker.Workers.call(
+        new dev.gstbeam.internal.worker.ProbeTask(media.path().toString(), media.uri(), media.sizeBytes(),
+            probeTimeoutMillis()), Duration.ofMillis(probeTimeoutMillis()).plusSeconds(30));
+    if (r.ok()) {
+      return r.value();
+    }
+    attempts = r.attempts();
+    return ProbeOutcome.failed(r.timedOut() ? FailureReason.TIMEOUT
+        : r.crash() != null ? FailureReason.CORRUPT : FailureReason.INTERNAL, r.message());
+  }
+
+  private transient int attempts;
 
   private void useScratchDirectory() {
     // The scratch area is one per worker JVM: the first directory configured there wins.

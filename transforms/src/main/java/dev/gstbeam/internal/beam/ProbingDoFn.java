@@ -18,6 +18,10 @@ abstract class ProbingDoFn<InputT, OutputT> extends DoFn<InputT, OutputT> {
     this.probeTimeoutMillis = probeTimeout.toMillis();
   }
 
+  final long probeTimeoutMillis() {
+    return probeTimeoutMillis;
+  }
+
   /** This bundle's prober. */
   final GstProber prober() {
     return prober;

@@ -90,10 +90,12 @@ public final class SegmentedMigration {
     private final String outputRoot;
     private final double segmentSeconds;
     private final TupleTag<FileIO.ReadableFile> whole;
+    private final dev.gstbeam.Limits limits;
 
     public PlanFn(Profile profile, String inputPrefix, String outputRoot, Duration probeTimeout, double segmentSeconds,
-        TupleTag<FileIO.ReadableFile> whole) {
+        TupleTag<FileIO.ReadableFile> whole, dev.gstbeam.Limits limits) {
       super(probeTimeout);
+      this.limits = limits;
       this.profile = profile;
       this.inputPrefix = inputPrefix;
       this.outputRoot = outputRoot;
@@ -115,6 +117,10 @@ public final class SegmentedMigration {
         return;
       }
       long size = file.getMetadata().sizeBytes();
+      if (limits.fileSizeProblem(size) != null) {
+        out.get(whole).output(file); // the whole-file path reports it, without reading it
+        return;
+      }
       try (LocalMedia media = LocalMedia.of(input, size)) {
         plan(file, input, output, media, out);
       } catch (ScratchArea.FullException e) {
@@ -126,7 +132,8 @@ public final class SegmentedMigration {
         throws IOException {
       Path source = media.path();
       ProbeOutcome probed = prober().probe(source, media.uri(), media.sizeBytes());
-      if (!probed.succeeded() || !probed.media().getDecodable()) {
+      if (!probed.succeeded() || !probed.media().getDecodable()
+          || limits.problem(media.sizeBytes(), probed.media()) != null) {
         out.get(whole).output(file);
         return;
       }

@@ -3,6 +3,9 @@ package dev.gstbeam.internal.beam;
 import dev.gstbeam.FailureReason;
 import dev.gstbeam.Stage;
 import dev.gstbeam.internal.gst.FrameComparison;
+import dev.gstbeam.internal.gst.GstProber;
+import dev.gstbeam.internal.worker.MigrateTask;
+import dev.gstbeam.internal.worker.Workers;
 import dev.gstbeam.internal.gst.ProbeOutcome;
 import dev.gstbeam.internal.gst.StreamScan;
 import dev.gstbeam.internal.gst.Transcoder;
@@ -62,9 +65,14 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
   private final String inputPrefix;
   private final String outputRoot;
   private final int encoderThreads;
+  private final dev.gstbeam.Limits limits;
+  private final boolean isolated;
 
-  public TranscodeFn(Profile profile, String inputPrefix, String outputRoot, Duration probeTimeout, int encoderThreads) {
+  public TranscodeFn(Profile profile, String inputPrefix, String outputRoot, Duration probeTimeout, int encoderThreads,
+      dev.gstbeam.Limits limits, boolean isolated) {
     super(probeTimeout);
+    this.limits = limits;
+    this.isolated = isolated;
     this.profile = profile;
     this.inputPrefix = inputPrefix;
     this.outputRoot = outputRoot;
@@ -105,7 +113,10 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
             .setWallSeconds((System.nanoTime() - start) / 1e9).setFinishedAt(Instant.now().toString()).build());
         return;
       }
-      result = migrate(file, output, row);
+      String tooBig = limits.fileSizeProblem(file.getMetadata().sizeBytes());
+      result = tooBig != null
+          ? fail(row, Stage.PROBE, FailureReason.LIMIT_EXCEEDED, tooBig)
+          : migrate(file, output, row);
     } catch (ScratchArea.FullException e) {
       result = fail(row, Stage.PROBE, FailureReason.LIMIT_EXCEEDED, ProbeFn.oneLine(e));
     } catch (IOException e) {
@@ -127,29 +138,32 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
   private MigrationResult migrate(FileIO.ReadableFile file, String output, MigrationResult.Builder row) throws IOException {
     BYTES_IN.inc(file.getMetadata().sizeBytes());
     try (LocalMedia media = LocalMedia.of(file)) {
-      ProbeOutcome probed = prober().probe(media.path(), media.uri(), media.sizeBytes());
-      if (!probed.succeeded()) {
-        return fail(row, Stage.PROBE, probed.reason(), probed.message());
-      }
-      MediaInfo src = probed.media();
-      row.setSourceDurationSeconds(src.getDurationSeconds()).setCodecsIn(codecs(src));
-      if (src.getDurationSeconds() != null) {
-        MEDIA_MILLIS.update(Math.round(src.getDurationSeconds() * 1000));
-      }
-      if (!src.getDecodable()) {
-        return fail(row, Stage.PROBE, FailureReason.MISSING_PLUGIN, "cannot decode here: missing "
-            + String.join("; ", src.getMissingElements()));
-      }
       boolean local = isLocal(output);
       Path target = local
           ? Paths.get(OutputPaths.temporaryFor(output, UUID.randomUUID().toString().substring(0, 8)))
           : ScratchArea.get().dir().resolve(OutputPaths.TEMP_PREFIX + UUID.randomUUID() + "." + profile.extension());
-      Files.createDirectories(target.getParent());
       if (local) {
         removeStaleTemporaries(Paths.get(output));
       }
       try {
-        MigrationResult r = transcodeAndVerify(media.path(), target, src, row);
+        MigrationResult r;
+        if (isolated) {
+          Workers.Result<MigrationResult> w = Workers.call(new MigrateTask(media.path().toString(), media.uri(),
+              media.sizeBytes(), target.toString(), profile, encoderThreads, limits, probeTimeoutMillis(), row.build()),
+              Duration.ofHours(6).plusMinutes(5));
+          r = w.ok() ? w.value() : fail(row.setAttempts(w.attempts()), Stage.TRANSCODE,
+              w.timedOut() ? FailureReason.TIMEOUT : w.crash() != null ? FailureReason.CORRUPT : FailureReason.INTERNAL,
+              w.message());
+        } else {
+          r = nativeSteps(prober(), profile, encoderThreads, limits, media.path(), media.uri(), media.sizeBytes(),
+              target, row.build());
+        }
+        if (r.getSourceDurationSeconds() != null) {
+          MEDIA_MILLIS.update(Math.round(r.getSourceDurationSeconds() * 1000));
+        }
+        if (r.getEncodeSeconds() != null) {
+          ENCODE_MILLIS.update(Math.round(r.getEncodeSeconds() * 1000));
+        }
         if (!"ok".equals(r.getStatus())) {
           return r;
         }
@@ -162,14 +176,40 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     }
   }
 
-  private MigrationResult transcodeAndVerify(Path source, Path target, MediaInfo src, MigrationResult.Builder row) {
+  /**
+   * The native steps for one local input, in this JVM or in a worker process: probe, the checks that
+   * come before decoding, transcode to {@code target}, verify. {@code partial}: the row so far.
+   */
+  public static MigrationResult nativeSteps(GstProber prober, Profile profile, int encoderThreads,
+      dev.gstbeam.Limits limits, Path source, String uri, long size, Path target, MigrationResult partial)
+      throws IOException {
+    MigrationResult.Builder row = MigrationResult.newBuilder(partial);
+    ProbeOutcome probed = prober.probe(source, uri, size);
+    if (!probed.succeeded()) {
+      return fail(row, Stage.PROBE, probed.reason(), probed.message());
+    }
+    MediaInfo src = probed.media();
+    row.setSourceDurationSeconds(src.getDurationSeconds()).setCodecsIn(codecs(src));
+    if (!src.getDecodable()) {
+      return fail(row, Stage.PROBE, FailureReason.MISSING_PLUGIN, "cannot decode here: missing "
+          + String.join("; ", src.getMissingElements()));
+    }
+    String over = limits.problem(size, src);
+    if (over != null) {
+      return fail(row, Stage.PROBE, FailureReason.LIMIT_EXCEEDED, over);
+    }
+    Files.createDirectories(target.getParent());
+    return transcodeAndVerify(prober, profile, encoderThreads, source, target, src, row);
+  }
+
+  private static MigrationResult transcodeAndVerify(GstProber prober, Profile profile, int encoderThreads, Path source,
+      Path target, MediaInfo src, MigrationResult.Builder row) {
     double seconds = src.getDurationSeconds() == null ? 60 : src.getDurationSeconds();
     // Watchdog scaled to the media: generous for slow presets on a busy slot, never unbounded.
     // Stalls (no progress for 30 s) are caught separately, so a damaged file claiming hours ends early.
     Duration watchdog = Duration.ofSeconds(Math.min(6 * 3600, Math.max(120, Math.round(seconds * 20))));
     long t0 = System.nanoTime();
     Transcoder.Outcome t = Transcoder.transcode(source, target, profile, watchdog, encoderThreads);
-    ENCODE_MILLIS.update((System.nanoTime() - t0) / 1_000_000);
     row.setEncodeSeconds(Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
     row.setAction("transcode").setVideoEncoder(t.videoEncoder()).setEncoderFallbackReason(t.encoderFallbackReason());
     List<String> notes = new ArrayList<>(t.notes());
@@ -183,7 +223,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
       return fail(row, Stage.TRANSCODE, FailureReason.UNSUPPORTED_CODEC, "the source's "
           + (srcVideo && !t.video() ? "video" : "audio") + " stream produced no decoded output here");
     }
-    ProbeOutcome probedOut = prober().probe(target, target.toUri().toString(), sizeOf(target));
+    ProbeOutcome probedOut = prober.probe(target, target.toUri().toString(), sizeOf(target));
     if (!probedOut.succeeded()) {
       return fail(row, Stage.VERIFY, FailureReason.CORRUPT, "output does not probe: " + probedOut.message());
     }

@@ -5,7 +5,8 @@ import dev.gstbeam.model.MediaInfo;
 import java.util.Objects;
 
 /** What probing one input gave: a catalog record, or a failure reason with GStreamer's message. */
-public final class ProbeOutcome {
+public final class ProbeOutcome implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final MediaInfo media;
   private final FailureReason reason;
   private final String message;
