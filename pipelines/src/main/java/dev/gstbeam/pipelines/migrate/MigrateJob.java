@@ -6,6 +6,7 @@ import dev.gstbeam.pipelines.io.CatalogFormat;
 import dev.gstbeam.pipelines.io.CatalogWriter;
 import dev.gstbeam.pipelines.io.JobOutputs;
 import dev.gstbeam.pipelines.probe.Summary;
+import dev.gstbeam.pipelines.report.Report;
 import java.io.IOException;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -19,12 +20,16 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The migrate job: every input probed, transcoded with the profile, verified and committed; one row
  * per input in {@code _manifest/results-*.jsonl} and {@code .avro}, and {@code _manifest/summary.json}.
  */
 public final class MigrateJob {
+  private static final Logger LOG = LoggerFactory.getLogger(MigrateJob.class);
+
   private final MediaIO.Transcode transcode;
   private final String output;
 
@@ -62,12 +67,19 @@ public final class MigrateJob {
   public Summary run(PipelineOptions options) throws IOException {
     long start = System.nanoTime();
     Pipeline p = Pipeline.create(options);
-    JobOutputs.clearPrevious(manifestDir(output), "results-", "summary.json", "_summary-partial");
+    JobOutputs.clearPrevious(manifestDir(output), "results-", "summary.json", "_summary-partial", "report.html");
     expandInto(p);
     PipelineResult.State state = p.run().waitUntilFinish();
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("the job ended in state " + state);
     }
-    return JobOutputs.finishSummary(manifestDir(output), (System.nanoTime() - start) / 1e9);
+    Summary summary = JobOutputs.finishSummary(manifestDir(output), (System.nanoTime() - start) / 1e9);
+    try {
+      Report.write(manifestDir(output));
+    } catch (IOException | RuntimeException e) {
+      // The rows and summary.json are the job's record; the page is a view of them.
+      LOG.warn("could not write {}/report.html: {}", manifestDir(output), e.toString());
+    }
+    return summary;
   }
 }
