@@ -173,6 +173,7 @@ public final class SegmentedMigration {
       String sourceLocation = LocalMedia.isLocal(input) ? source.toString() : input;
       boolean audio = src.getStreams().stream().anyMatch(s -> "audio".equals(s.getType()));
       long now = System.currentTimeMillis();
+      dev.gstbeam.JobProgress.segmentsPlanned(plan.size());
       for (Segment s : plan.segments()) {
         out.get(new TupleTag<SegmentTask>(TASKS_ID)).output(new SegmentTask(input, sourceLocation, output, work, s,
             plan.size(), audio, seconds, file.getMetadata().sizeBytes(), List.copyOf(TranscodeFn.codecs(src)), now,
@@ -252,6 +253,7 @@ public final class SegmentedMigration {
     @ProcessElement
     public void process(@Element SegmentTask task, OutputReceiver<KV<String, SegmentDone>> out) throws IOException {
       out.output(KV.of(task.output(), encode(task)));
+      dev.gstbeam.JobProgress.segmentDone();
     }
 
     SegmentDone encode(SegmentTask task) throws IOException {
@@ -341,7 +343,7 @@ public final class SegmentedMigration {
       parts.sort(Comparator.comparingInt(d -> d.task().segment().index()));
       SegmentTask first = parts.get(0).task();
       MigrationResult.Builder row = MigrationResult.newBuilder()
-          .setUri(first.uri())
+          .setUri(LocalMedia.isLocal(first.uri()) ? Paths.get(first.sourcePath()).toUri().toString() : first.uri())
           .setProfile(profile.name())
           .setStatus("failed")
           .setAttempts(1)
@@ -362,6 +364,8 @@ public final class SegmentedMigration {
       r.setWallSeconds(round3((System.currentTimeMillis() - first.plannedAtMillis()) / 1000.0));
       r.setFinishedAt(Instant.now().toString());
       Metrics.counter(TranscodeFn.class, "ok".equals(r.getStatus()) ? "files_ok" : "files_failed").inc();
+      dev.gstbeam.JobProgress.finished("ok".equals(r.getStatus()),
+          r.getSourceDurationSeconds() == null ? 0 : r.getSourceDurationSeconds());
       out.output(r);
     }
 
