@@ -218,7 +218,8 @@ public final class MediaIO {
           .apply("SkipOwnOutputs", org.apache.beam.sdk.transforms.Filter.by(
               (FileIO.ReadableFile f) -> !f.getMetadata().resourceId().toString().startsWith(
                   outputRoot.endsWith("/") ? outputRoot : outputRoot + "/")))
-          .apply("Redistribute", Reshuffle.viaRandomKey());
+          .apply("Redistribute", Reshuffle.viaRandomKey())
+          .apply("CountInputs", ParDo.of(new dev.gstbeam.internal.beam.CountInputsFn()));
       PCollectionView<java.util.Map<String, String>> renames =
           OutputNames.renames(files, prefix, outputRoot, p.extension());
       if (segmentSeconds <= 0) {
@@ -325,7 +326,8 @@ public final class MediaIO {
           input
               .apply("Match", dev.gstbeam.internal.beam.MatchFiles.of(filepattern, emptyMatch))
               .apply("Read", FileIO.readMatches().withDirectoryTreatment(FileIO.ReadMatches.DirectoryTreatment.SKIP))
-              .apply("Redistribute", Reshuffle.viaRandomKey());
+              .apply("Redistribute", Reshuffle.viaRandomKey())
+              .apply("CountInputs", ParDo.of(new dev.gstbeam.internal.beam.CountInputsFn()));
       return files.apply("ProbeFiles", new ProbeFiles(timeout, null, limits, isolated));
     }
 

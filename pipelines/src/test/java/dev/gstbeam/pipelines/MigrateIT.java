@@ -91,6 +91,10 @@ public class MigrateIT {
     }
     assertEquals(6, checked);
     assertThat(Manifests.temporaries(out), empty());
+    String report = Files.readString(out.resolve("_manifest/report.html"), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(report, org.hamcrest.Matchers.containsString("<h2>Failures (1)</h2>"));
+    assertThat(report, org.hamcrest.Matchers.containsString("truncated.mp4"));
+    assertThat(report, org.hamcrest.Matchers.containsString("<svg"));
 
     // A second run skips every verified output, re-encodes nothing, and still reports every input.
     Map<Path, FileTime> before = mtimes(out);

@@ -119,6 +119,7 @@ public class S3IT {
       }
     }
     assertCleanOutputs("out/");
+    assertThat(new String(s3.get(BUCKET, "out/_manifest/report.html"), StandardCharsets.UTF_8), containsString("<svg"));
     Map<String, Instant> written = lastModified("out/");
 
     Run again = gstbeam("migrate", "--input", "s3a://" + BUCKET + "/in/**", "--output", out, "--s3-endpoint",

@@ -19,6 +19,30 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** {@code -q}: no progress, only results and errors. */
+  static volatile boolean quiet;
+
+  /** Log levels of {@code --log-level}. */
+  enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+
+  @CommandLine.Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+      description = "No progress output; results, warnings and errors only.")
+  void setQuiet(boolean q) {
+    quiet = q;
+  }
+
+  @CommandLine.Option(names = "--log-level", paramLabel = "LEVEL", scope = CommandLine.ScopeType.INHERIT,
+      description = "Log level on stderr: error, warn (default), info, debug, trace.")
+  void setLogLevel(LogLevel level) {
+    // Before any logger exists (options are parsed before a command runs).
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.name().toLowerCase(java.util.Locale.ROOT));
+    if (level.compareTo(LogLevel.INFO) >= 0) {
+      for (String noisy : new String[] {"org.apache.flink", "org.apache.beam.runners.flink", "org.apache.hadoop"}) {
+        System.setProperty("org.slf4j.simpleLogger.log." + noisy, level.name().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(run(args));
   }

@@ -111,7 +111,10 @@ final class MigrateCommand implements Callable<Integer> {
     console.printf("gstbeam migrate: %s -> %s (profile %s, %s)%n", pattern, out, transcode.resolvedProfile().name(),
         ProbeCommand.describe(runner));
     long start = System.nanoTime();
-    Summary summary = new MigrateJob(transcode, out).run(options);
+    Summary summary;
+    try (ProgressReporter progress = ProgressReporter.start("migrate", !Main.quiet && runner.flinkMaster == null)) {
+      summary = new MigrateJob(transcode, out).run(options);
+    }
     double wall = (System.nanoTime() - start) / 1e9;
     StringBuilder reasons = new StringBuilder();
     summary.failuresByReason().forEach((k, v) -> reasons.append(reasons.length() == 0 ? "" : ", ").append(k).append(' ').append(v));

@@ -62,8 +62,11 @@ final class ProbeCommand implements Callable<Integer> {
     runner.storage(options, pattern, out);
     console.printf("gstbeam probe: %s -> %s (%s, %s)%n", pattern, out, format.suffix(), describe(runner));
     long start = System.nanoTime();
-    Summary summary = new ProbeJob(pattern, out, format, Duration.ofSeconds(timeoutSeconds))
-        .withLimits(limits.limits()).withProcessIsolation(isolation.process()).run(options);
+    Summary summary;
+    try (ProgressReporter progress = ProgressReporter.start("probe", !Main.quiet && runner.flinkMaster == null)) {
+      summary = new ProbeJob(pattern, out, format, Duration.ofSeconds(timeoutSeconds))
+          .withLimits(limits.limits()).withProcessIsolation(isolation.process()).run(options);
+    }
     double wall = (System.nanoTime() - start) / 1e9;
     report(console, summary, wall, out, format);
     return summary.failed() > 0 ? ExitCodes.SOME_FAILED : ExitCodes.OK;

@@ -70,6 +70,8 @@ public final class ProbeFn extends ProbingDoFn<FileIO.ReadableFile, MediaInfo> {
     }
     PROBE_MILLIS.update((System.nanoTime() - start) / 1_000_000);
     BYTES.inc(file.getMetadata().sizeBytes());
+    dev.gstbeam.JobProgress.finished(outcome.succeeded(), outcome.succeeded()
+        && outcome.media().getDurationSeconds() != null ? outcome.media().getDurationSeconds() : 0);
     if (outcome.succeeded()) {
       PROBED.inc();
       Double d = outcome.media().getDurationSeconds();

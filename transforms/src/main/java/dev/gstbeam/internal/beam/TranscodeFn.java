@@ -104,11 +104,13 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
         result.setWallSeconds((System.nanoTime() - start) / 1e9);
         result.setFinishedAt(Instant.now().toString());
         FAILED.inc();
+        dev.gstbeam.JobProgress.finished(false, 0);
         out.output(result);
         return;
       }
       if (done != null) {
         SKIPPED.inc();
+        dev.gstbeam.JobProgress.finished(true, 0);
         out.output(MigrationResult.newBuilder(done).setAction("skip")
             .setWallSeconds((System.nanoTime() - start) / 1e9).setFinishedAt(Instant.now().toString()).build());
         return;
@@ -126,6 +128,8 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     }
     result.setWallSeconds((System.nanoTime() - start) / 1e9);
     result.setFinishedAt(Instant.now().toString());
+    dev.gstbeam.JobProgress.finished("ok".equals(result.getStatus()),
+        result.getSourceDurationSeconds() == null ? 0 : result.getSourceDurationSeconds());
     if ("ok".equals(result.getStatus())) {
       OK.inc();
     } else {

@@ -1,0 +1,141 @@
+package dev.gstbeam.pipelines.cli;
+
+import dev.gstbeam.JobProgress;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Progress of a job running in this JVM, on stderr: on a terminal a bar (files done of matched, percent,
+ * ETA, failures, segments, media seconds per second); otherwise a plain line now and then, with no
+ * control characters. Counts come from {@link JobProgress}.
+ */
+final class ProgressReporter implements AutoCloseable {
+  /** Seconds between plain lines when stderr is not a terminal (system property; default 30). */
+  static final String INTERVAL_PROPERTY = "gstbeam.progress.interval";
+
+  private final String task;
+  private final boolean terminal;
+  private final PrintStream err;
+  private final long startNanos = System.nanoTime();
+  private final Thread thread;
+  private volatile boolean running = true;
+  private ProgressBar bar;
+
+  private ProgressReporter(String task, boolean terminal, PrintStream err) {
+    this.task = task;
+    this.terminal = terminal;
+    this.err = err;
+    JobProgress.reset();
+    this.thread = new Thread(this::loop, "gstbeam-progress");
+    thread.setDaemon(true);
+  }
+
+  /** Starts reporting, or does nothing when {@code enabled} is false (quiet, or a remote cluster). */
+  static ProgressReporter start(String task, boolean enabled) {
+    ProgressReporter r = new ProgressReporter(task, System.console() != null, System.err);
+    if (enabled) {
+      r.thread.start();
+    }
+    return r;
+  }
+
+  private void loop() {
+    long interval = Math.max(1, Long.getLong(INTERVAL_PROPERTY, 30)) * 1000;
+    long lastLine = System.currentTimeMillis();
+    String lastText = "";
+    while (running) {
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        return;
+      }
+      JobProgress.Snapshot s = JobProgress.snapshot();
+      if (terminal) {
+        updateBar(s);
+      } else if (System.currentTimeMillis() - lastLine >= interval) {
+        String text = plainLine(s, elapsedSeconds());
+        if (!text.equals(lastText)) {
+          err.println(text);
+          lastText = text;
+        }
+        lastLine = System.currentTimeMillis();
+      }
+    }
+  }
+
+  private synchronized void updateBar(JobProgress.Snapshot s) {
+    if (bar == null) {
+      if (s.matched() == 0) {
+        return; // nothing matched yet: no bar until the total is known to be non-zero
+      }
+      bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(s.matched()).setStyle(ProgressBarStyle.ASCII)
+          .setUpdateIntervalMillis(250).setSpeedUnit(ChronoUnit.SECONDS).setUnit(" files", 1)
+          .setConsumer(new ConsoleProgressBarConsumer(err)).setMaxRenderedLength(120).continuousUpdate().build();
+    }
+    bar.maxHint(Math.max(s.matched(), s.finished()));
+    bar.stepTo(s.finished());
+    bar.setExtraMessage(extra(s, elapsedSeconds()));
+  }
+
+  private double elapsedSeconds() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  static String extra(JobProgress.Snapshot s, double elapsed) {
+    StringBuilder b = new StringBuilder();
+    b.append(s.failed()).append(" failed");
+    if (s.segmentsPlanned() > 0) {
+      b.append(", segments ").append(s.segmentsDone()).append('/').append(s.segmentsPlanned());
+    }
+    b.append(String.format(Locale.ROOT, ", %.1f media s/s", elapsed > 0 ? s.mediaSeconds() / elapsed : 0));
+    return b.toString();
+  }
+
+  /** One line, printable characters only. */
+  static String plainLine(JobProgress.Snapshot s, double elapsed) {
+    long total = Math.max(s.matched(), s.finished());
+    if (total == 0) {
+      return "progress: starting and matching inputs, " + human(Duration.ofSeconds(Math.round(elapsed))) + " elapsed";
+    }
+    String pct = total == 0 ? "" : String.format(Locale.ROOT, " (%d%%)", Math.round(100.0 * s.finished() / total));
+    String eta = "";
+    if (s.finished() > 0 && total > s.finished()) {
+      long left = Math.round(elapsed * (total - s.finished()) / s.finished());
+      eta = ", ETA " + human(Duration.ofSeconds(left));
+    }
+    return String.format(Locale.ROOT, "progress: %d/%d inputs%s, %s, %s elapsed%s", s.finished(), total, pct,
+        extra(s, elapsed), human(Duration.ofSeconds(Math.round(elapsed))), eta);
+  }
+
+  static String human(Duration d) {
+    long s = d.getSeconds();
+    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+        : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      if (bar != null) {
+        JobProgress.Snapshot s = JobProgress.snapshot();
+        bar.maxHint(Math.max(s.matched(), s.finished()));
+        bar.stepTo(s.finished());
+        bar.setExtraMessage(extra(s, elapsedSeconds()));
+        bar.close();
+      }
+    }
+  }
+}
