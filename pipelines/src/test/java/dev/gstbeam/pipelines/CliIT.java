@@ -173,5 +173,10 @@ public class CliIT {
     assertThat(r.out() + r.err(), r.code(), equalTo(0));
     assertThat(r.out(), containsString("gstreamer:  GStreamer 1."));
     assertThat(r.out(), containsString("x264enc"));
+    assertThat(r.out(), containsString("mp4-h264-aac     ready: x264enc, avenc_aac, mp4mux"));
+    assertThat(r.out(), containsString("gpus:"));
+    Run unreachable = gstbeam("doctor", "--s3-endpoint", "http://127.0.0.1:9");
+    assertThat(unreachable.out(), unreachable.code(), equalTo(1));
+    assertThat(unreachable.out(), containsString("s3:         http://127.0.0.1:9 unreachable"));
   }
 }
