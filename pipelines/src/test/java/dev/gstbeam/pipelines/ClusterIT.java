@@ -103,9 +103,12 @@ public class ClusterIT {
   @Test
   public void b_segmentedMigrationPlacesTranscodingOnTheGpuTaskManager() throws Exception {
     Path out = TMP.newFolder("cluster-out").toPath();
-    CliIT.Run r = CliIT.gstbeam("migrate", "--input", inputs.toString(), "--output", out.toString(),
-        "--segment-seconds", "10", "--preset", "veryfast", "--encoder-threads", "2", "--flink-master", master);
+    CliIT.Run r = CliIT.gstbeam("-Dgstbeam.progress.interval=2", "migrate", "--input", inputs.toString(), "--output",
+        out.toString(), "--segment-seconds", "10", "--preset", "veryfast", "--encoder-threads", "2", "--flink-master", master);
     assertEquals(r.out() + r.err(), 0, r.code());
+    // Progress read from the cluster's REST API (the job's gstbeam.progress metrics) while it ran.
+    assertTrue(r.err(), java.util.regex.Pattern.compile("progress: 0/1 inputs \\(0%\\), 0 failed, segments [1-9]\\d*/\\d+")
+        .matcher(r.err()).find());
     assertTrue(r.out(), r.out().contains("submitted job 'gstbeam-migrate' as "));
     String jobId = r.out().replaceAll("(?s).*submitted job 'gstbeam-migrate' as ([0-9a-f]{32}).*", "$1");
     JsonNode job = rest("/jobs/" + jobId);

@@ -52,7 +52,10 @@ final class DemoCommand implements Callable<Integer> {
     String dir = Inputs.outputDir(output);
     out.printf("gstbeam demo: probing %s on embedded Flink -> %s%n", pattern, dir);
     long start = System.nanoTime();
-    Summary s = new ProbeJob(pattern, dir, CatalogFormat.JSONL, Duration.ofSeconds(30)).run(runner.options("gstbeam-demo"));
+    Summary s;
+    try (ProgressReporter progress = ProgressReporter.start("probe", !Main.quiet)) {
+      s = new ProbeJob(pattern, dir, CatalogFormat.JSONL, Duration.ofSeconds(30)).run(runner.options("gstbeam-demo"));
+    }
     double wall = (System.nanoTime() - start) / 1e9;
     ProbeCommand.report(out, s, wall, dir, CatalogFormat.JSONL);
 
@@ -66,11 +69,21 @@ final class DemoCommand implements Callable<Integer> {
     dev.gstbeam.MediaIO.Transcode transcode = dev.gstbeam.MediaIO.transcode().withProfile("mp4-h264-aac")
         .withPreset("veryfast").from(selection).to(migrateOut).withEncoderThreads(0);
     start = System.nanoTime();
-    Summary m = new dev.gstbeam.pipelines.migrate.MigrateJob(transcode, migrateOut).run(migrateRunner.options("gstbeam-demo-migrate"));
+    Summary m;
+    try (ProgressReporter progress = ProgressReporter.start("migrate", !Main.quiet)) {
+      m = new dev.gstbeam.pipelines.migrate.MigrateJob(transcode, migrateOut).run(migrateRunner.options("gstbeam-demo-migrate"));
+    }
     wall = (System.nanoTime() - start) / 1e9;
     out.printf("%d inputs: %d migrated and verified, %d failed; %.1f media seconds in %.1f s%n",
         m.inputs(), m.succeeded(), m.failed(), m.mediaSeconds(), wall);
+    StringBuilder reasons = new StringBuilder();
+    m.failuresByReason().forEach((k, v) -> reasons.append(reasons.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+    if (m.failed() > 0) {
+      out.printf("  failures by reason: %s (each a row with its message)%n", reasons);
+    }
     out.printf("  results:  %s/results-*.jsonl%n", dev.gstbeam.pipelines.migrate.MigrateJob.manifestDir(migrateOut));
+    out.printf("  report:   %s/report.html (open it in a browser)%n",
+        dev.gstbeam.pipelines.migrate.MigrateJob.manifestDir(migrateOut));
     return s.failed() > 0 || m.failed() > 0 ? ExitCodes.SOME_FAILED : ExitCodes.OK;
   }
 

@@ -112,7 +112,8 @@ final class MigrateCommand implements Callable<Integer> {
         ProbeCommand.describe(runner));
     long start = System.nanoTime();
     Summary summary;
-    try (ProgressReporter progress = ProgressReporter.start("migrate", !Main.quiet && runner.flinkMaster == null)) {
+    try (ProgressReporter progress = ProgressReporter.start("migrate", !Main.quiet, runner.flinkMaster != null)
+        .expecting(runner.flinkMaster != null && !Main.quiet ? Inputs.count(pattern, out) : 0)) {
       summary = new MigrateJob(transcode, out).run(options);
     }
     double wall = (System.nanoTime() - start) / 1e9;

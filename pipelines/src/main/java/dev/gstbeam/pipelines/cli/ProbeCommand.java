@@ -63,7 +63,8 @@ final class ProbeCommand implements Callable<Integer> {
     console.printf("gstbeam probe: %s -> %s (%s, %s)%n", pattern, out, format.suffix(), describe(runner));
     long start = System.nanoTime();
     Summary summary;
-    try (ProgressReporter progress = ProgressReporter.start("probe", !Main.quiet && runner.flinkMaster == null)) {
+    try (ProgressReporter progress = ProgressReporter.start("probe", !Main.quiet, runner.flinkMaster != null)
+        .expecting(runner.flinkMaster != null && !Main.quiet ? Inputs.count(pattern, out) : 0)) {
       summary = new ProbeJob(pattern, out, format, Duration.ofSeconds(timeoutSeconds))
           .withLimits(limits.limits()).withProcessIsolation(isolation.process()).run(options);
     }

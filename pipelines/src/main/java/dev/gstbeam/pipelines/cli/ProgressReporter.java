@@ -27,7 +27,23 @@ final class ProgressReporter implements AutoCloseable {
   private volatile boolean running = true;
   private ProgressBar bar;
 
-  private ProgressReporter(String task, boolean terminal, PrintStream err) {
+  /** Set when the job goes to a remote cluster: counts come from its REST API. */
+  private final boolean remote;
+  private final org.apache.beam.runners.flink.GpuAwareFlinkRunner.Submission before =
+      org.apache.beam.runners.flink.GpuAwareFlinkRunner.lastSubmission();
+  private long lastPoll;
+  private final java.util.Map<String, Double> seen = new java.util.HashMap<>();
+  /** Inputs the launcher counted before submitting (0: unknown): the total while the cluster's count is not visible. */
+  private volatile long expectedInputs;
+
+  /** The number of inputs, when the launcher knows it. */
+  ProgressReporter expecting(long inputs) {
+    this.expectedInputs = inputs;
+    return this;
+  }
+
+  private ProgressReporter(String task, boolean terminal, PrintStream err, boolean remote) {
+    this.remote = remote;
     this.task = task;
     this.terminal = terminal;
     this.err = err;
@@ -36,9 +52,17 @@ final class ProgressReporter implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  /** Starts reporting, or does nothing when {@code enabled} is false (quiet, or a remote cluster). */
+  /** Starts reporting a job in this JVM, or does nothing when {@code enabled} is false (quiet). */
   static ProgressReporter start(String task, boolean enabled) {
-    ProgressReporter r = new ProgressReporter(task, System.console() != null, System.err);
+    return start(task, enabled, false);
+  }
+
+  /**
+   * Starts reporting; {@code remote}: the job runs on a Flink cluster, and its counts are read from
+   * the cluster's REST API (the job's {@code gstbeam.progress.*} metrics, summed over its operators).
+   */
+  static ProgressReporter start(String task, boolean enabled, boolean remote) {
+    ProgressReporter r = new ProgressReporter(task, System.console() != null, System.err, remote);
     if (enabled) {
       r.thread.start();
     }
@@ -55,6 +79,10 @@ final class ProgressReporter implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
+      if (remote && System.currentTimeMillis() - lastPoll >= 2000) {
+        lastPoll = System.currentTimeMillis();
+        pollCluster();
+      }
       JobProgress.Snapshot s = JobProgress.snapshot();
       if (terminal) {
         updateBar(s);
@@ -66,6 +94,51 @@ final class ProgressReporter implements AutoCloseable {
         }
         lastLine = System.currentTimeMillis();
       }
+    }
+  }
+
+  /** Reads the submitted job's progress metrics from the cluster's REST API into {@link JobProgress}. */
+  private void pollCluster() {
+    org.apache.beam.runners.flink.GpuAwareFlinkRunner.Submission sub =
+        org.apache.beam.runners.flink.GpuAwareFlinkRunner.lastSubmission();
+    if (sub == null || sub == before || sub.restUrl() == null) {
+      return; // not submitted yet
+    }
+    try {
+      String job = sub.restUrl() + "/jobs/" + sub.jobId();
+      for (com.fasterxml.jackson.databind.JsonNode v : dev.gstbeam.runners.FlinkRest.get(job, 5).path("vertices")) {
+        String metrics = job + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode m : dev.gstbeam.runners.FlinkRest.get(metrics, 5)) {
+          if (m.path("id").asText().contains(JobProgress.NAMESPACE + ".")) {
+            ids.add(m.path("id").asText());
+          }
+        }
+        if (ids.isEmpty()) {
+          continue;
+        }
+        String get = java.net.URLEncoder.encode(String.join(",", ids), java.nio.charset.StandardCharsets.UTF_8)
+            .replace("+", "%20");
+        for (com.fasterxml.jackson.databind.JsonNode m : dev.gstbeam.runners.FlinkRest.get(metrics + "?get=" + get, 5)) {
+          String id = m.path("id").asText();
+          String name = id.substring(id.lastIndexOf(JobProgress.NAMESPACE + ".") + JobProgress.NAMESPACE.length() + 1);
+          // A finished task's metrics leave the REST API: keep what each vertex last showed.
+          seen.merge(v.path("id").asText() + "|" + name, m.path("sum").asDouble(0), Math::max);
+        }
+      }
+      java.util.Map<String, Double> sums = new java.util.HashMap<>();
+      seen.forEach((k, val) -> sums.merge(k.substring(k.indexOf('|') + 1), val, Double::sum));
+      if (expectedInputs > 0) {
+        sums.merge("matched", (double) expectedInputs, Math::max);
+      }
+      JobProgress.publish(new JobProgress.Snapshot(Math.round(sums.getOrDefault("matched", 0.0)),
+          Math.round(sums.getOrDefault("finished", 0.0)), Math.round(sums.getOrDefault("failed", 0.0)),
+          Math.round(sums.getOrDefault("segments_planned", 0.0)), Math.round(sums.getOrDefault("segments_done", 0.0)),
+          sums.getOrDefault("media_millis", 0.0) / 1000));
+    } catch (java.io.IOException | RuntimeException e) {
+      // the cluster is busy or the job not yet listed: the next poll will tell
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -43,6 +43,15 @@ public final class GpuAwareFlinkRunner extends PipelineRunner<PipelineResult> {
   public static final String GPU_GROUP = "gstbeam-gpu";
   public static final String CPU_GROUP = "gstbeam-cpu";
 
+  /** The last job this JVM submitted: its Flink job id and the cluster's REST address (null when unknown). */
+  public record Submission(String jobId, String restUrl) {}
+
+  private static volatile Submission lastSubmission;
+
+  public static Submission lastSubmission() {
+    return lastSubmission;
+  }
+
   /** Where submission messages go (the CLI's console by default). */
   private static volatile Consumer<String> console = System.out::println;
 
@@ -94,6 +103,7 @@ public final class GpuAwareFlinkRunner extends PipelineRunner<PipelineResult> {
     // REST API (the dashboard's data, and what `gstbeam cluster status` reads) is always there.
     console.accept("gstbeam: submitted job '" + options.getJobName() + "' as " + client.getJobID()
         + (rest == null ? "" : "; follow it at " + rest + "/jobs/" + client.getJobID()));
+    lastSubmission = new Submission(client.getJobID().toString(), rest);
     return new Submitted(client);
   }
 
