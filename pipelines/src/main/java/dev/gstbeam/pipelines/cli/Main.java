@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Media catalogs and archive migration with GStreamer on Apache Beam and Flink.",
-    subcommands = {ProbeCommand.class, MigrateCommand.class, ClusterCommand.class, DoctorCommand.class, DemoCommand.class},
+    subcommands = {ProbeCommand.class, MigrateCommand.class, ClusterCommand.class, DoctorCommand.class, DemoCommand.class,
+        ExpansionServiceCommand.class},
     footer = {
       "",
       "Exit codes: 0 all inputs succeeded, 3 the job completed but some inputs failed,",
