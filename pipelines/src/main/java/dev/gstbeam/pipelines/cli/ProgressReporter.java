@@ -70,6 +70,14 @@ final class ProgressReporter implements AutoCloseable {
   }
 
   private void loop() {
+    try {
+      run();
+    } catch (RuntimeException | Error e) {
+      err.println("progress: no longer reported (" + e + ")");
+    }
+  }
+
+  private void run() {
     long interval = Math.max(1, Long.getLong(INTERVAL_PROPERTY, 30)) * 1000;
     long lastLine = System.currentTimeMillis();
     String lastText = "";
@@ -110,7 +118,7 @@ final class ProgressReporter implements AutoCloseable {
         String metrics = job + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
         java.util.List<String> ids = new java.util.ArrayList<>();
         for (com.fasterxml.jackson.databind.JsonNode m : dev.gstbeam.runners.FlinkRest.get(metrics, 5)) {
-          if (m.path("id").asText().contains(JobProgress.NAMESPACE + ".")) {
+          if (progressName(m.path("id").asText()) != null) {
             ids.add(m.path("id").asText());
           }
         }
@@ -121,7 +129,7 @@ final class ProgressReporter implements AutoCloseable {
             .replace("+", "%20");
         for (com.fasterxml.jackson.databind.JsonNode m : dev.gstbeam.runners.FlinkRest.get(metrics + "?get=" + get, 5)) {
           String id = m.path("id").asText();
-          String name = id.substring(id.lastIndexOf(JobProgress.NAMESPACE + ".") + JobProgress.NAMESPACE.length() + 1);
+          String name = progressName(id);
           // A finished task's metrics leave the REST API: keep what each vertex last showed.
           seen.merge(v.path("id").asText() + "|" + name, m.path("sum").asDouble(0), Math::max);
         }
@@ -140,6 +148,20 @@ final class ProgressReporter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * The progress counter a Flink metric id names ({@code finished} of {@code "<operator>.gstbeam.progress.finished"},
+   * or with the underscores Flink's REST API shows), or null.
+   */
+  static String progressName(String id) {
+    for (String prefix : new String[] {JobProgress.NAMESPACE + ".", JobProgress.NAMESPACE.replace('.', '_') + "_"}) {
+      int i = id.lastIndexOf(prefix);
+      if (i >= 0 && (i == 0 || id.charAt(i - 1) == '.')) {
+        return id.substring(i + prefix.length());
+      }
+    }
+    return null;
   }
 
   private synchronized void updateBar(JobProgress.Snapshot s) {
@@ -165,6 +187,8 @@ final class ProgressReporter implements AutoCloseable {
     b.append(s.failed()).append(" failed");
     if (s.segmentsPlanned() > 0) {
       b.append(", segments ").append(s.segmentsDone()).append('/').append(s.segmentsPlanned());
+    } else if (s.segmentsDone() > 0) {
+      b.append(", segments ").append(s.segmentsDone()).append(" done");
     }
     b.append(String.format(Locale.ROOT, ", %.1f media s/s", elapsed > 0 ? s.mediaSeconds() / elapsed : 0));
     return b.toString();
