@@ -19,10 +19,11 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * The files a pattern matches. Beam's {@code FileIO.match()}, except for a recursive pattern
- * ({@code **}) on a Hadoop file system ({@code s3a://}): there Beam 2.62's Hadoop matcher misses the
- * files directly in the directory before {@code **} and every name with a character a URI escapes (a
- * space, say), so gstbeam lists the fixed prefix recursively itself (one flat listing on S3A) and
- * keeps the names the pattern matches ({@link #toRegex}: {@code *} and {@code ?} within one path
+ * ({@code **}) on a Hadoop file system ({@code s3a://}) or a local one: Beam 2.62's Hadoop matcher misses
+ * the files directly in the directory before {@code **} and every name with a character a URI escapes
+ * (a space, say), and its local matcher (the JDK's glob) never matches a name with a line break, so
+ * gstbeam lists the fixed prefix recursively itself (one flat listing on S3A, a walk that does not
+ * follow links locally) and keeps the names the pattern matches ({@link #toRegex}: {@code *} and {@code ?} within one path
  * segment, {@code **} across segments, {@code {a,b}} and {@code [...]} as in Beam).
  */
 public final class MatchFiles extends PTransform<PBegin, PCollection<MatchResult.Metadata>> {
@@ -40,7 +41,11 @@ public final class MatchFiles extends PTransform<PBegin, PCollection<MatchResult
   }
 
   static boolean listsItself(String pattern) {
-    return pattern.contains("**") && (pattern.startsWith("s3a://") || pattern.startsWith("hdfs://"));
+    return pattern.contains("**") && (pattern.startsWith("s3a://") || pattern.startsWith("hdfs://") || isLocal(pattern));
+  }
+
+  static boolean isLocal(String pattern) {
+    return !pattern.contains("://") || pattern.startsWith("file://");
   }
 
   @Override
@@ -125,12 +130,44 @@ public final class MatchFiles extends PTransform<PBegin, PCollection<MatchResult
     return pattern.substring(0, pattern.lastIndexOf('/', glob - 1) + 1);
   }
 
+  static void listLocal(String pattern, DoFn.OutputReceiver<MatchResult.Metadata> out) throws IOException {
+    Pattern regex = toRegex(pattern);
+    java.nio.file.Path root = java.nio.file.Paths.get(listingRoot(pattern));
+    if (!java.nio.file.Files.isDirectory(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(root)) {
+      for (java.util.Iterator<java.nio.file.Path> it = walk.iterator(); it.hasNext(); ) {
+        java.nio.file.Path p = it.next();
+        java.nio.file.attribute.BasicFileAttributes a;
+        try {
+          a = java.nio.file.Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (IOException e) {
+          continue; // gone since the walk saw it
+        }
+        if (!a.isRegularFile() || !regex.matcher(p.toString()).matches()) {
+          continue;
+        }
+        out.output(MatchResult.Metadata.builder()
+            .setResourceId(FileSystems.matchNewResource(p.toString(), false))
+            .setSizeBytes(a.size())
+            .setLastModifiedMillis(a.lastModifiedTime().toMillis())
+            .setIsReadSeekEfficient(true)
+            .build());
+      }
+    }
+  }
+
   static final class ListFn extends DoFn<String, MatchResult.Metadata> {
     private static final long serialVersionUID = 1L;
 
     @ProcessElement
     public void process(@Element String pattern, PipelineOptions options, OutputReceiver<MatchResult.Metadata> out)
         throws IOException {
+      if (isLocal(pattern)) {
+        listLocal(pattern.replaceFirst("^file://", ""), out);
+        return;
+      }
       List<org.apache.hadoop.conf.Configuration> confs =
           options.as(org.apache.beam.sdk.io.hdfs.HadoopFileSystemOptions.class).getHdfsConfiguration();
       org.apache.hadoop.conf.Configuration conf =

@@ -42,7 +42,8 @@ public class MatchFilesTest {
     assertEquals("s3a://b/in/", MatchFiles.listingRoot("s3a://b/in/a*/**"));
     assertTrue(MatchFiles.listsItself("s3a://b/in/**"));
     assertFalse(MatchFiles.listsItself("s3a://b/in/*"));
-    assertFalse(MatchFiles.listsItself("/local/**"));
+    assertTrue(MatchFiles.listsItself("/local/**"));
+    assertFalse(MatchFiles.listsItself("/local/*.mp4"));
     assertEquals("s3a://b/my%20dir/", MatchFiles.asMatched("s3a://b/my dir/"));
     assertEquals("/local/my dir/", MatchFiles.asMatched("/local/my dir/"));
   }
