@@ -33,6 +33,10 @@ public final class Mutator {
     0x1254C367L, 0x4DBB, 0xAE, 0xE0, 0xE1, 0x63A2, 0x86, 0xA3, 0xA0, 0xA1, 0xBB, 0x45B9, 0xB6, 0x4282,
     0x2AD7B1, 0x4489, 0xE7, 0x9B, 0xB0, 0xBA, 0xB5, 0x9F, 0x6D80, 0x5031, 0x5034, 0x7373, 0x67C8
   };
+  /**
+   * Chunk IDs and form types. After a form type (WAVE, INFO, hdrl, movi, ...) comes a chunk ID, not a size:
+   * the "size" edit there overwrites the next chunk's ID, a damage of its own that is kept.
+   */
   private static final String[] RIFF_CHUNKS = {
     "RIFF", "RF64", "WAVE", "fmt ", "data", "fact", "LIST", "INFO", "avih", "strh", "strf", "strl", "hdrl",
     "movi", "idx1", "ds64", "JUNK", "indx", "odml", "dmlh"
