@@ -105,7 +105,7 @@ public final class GstProber implements AutoCloseable {
     if (!bus.ok()) {
       return bus.error() == null
           ? ProbeOutcome.failed(FailureReason.CORRUPT, "pipeline error")
-          : ProbeOutcome.failed(bus.error().reason(), bus.error().message());
+          : ProbeOutcome.failed(bus.error().readerReason(), bus.error().message());
     }
     // A healthy but slow file: the patient discoverer gives the full description.
     ProbeOutcome patient = discover(discoverers[1], file, reportedUri, sizeBytes);
@@ -128,7 +128,7 @@ public final class GstProber implements AutoCloseable {
       if (info == null) {
         return error == null
             ? ProbeOutcome.failed(FailureReason.INTERNAL, "discoverer returned nothing")
-            : ProbeOutcome.failed(error.reason(), error.message());
+            : ProbeOutcome.failed(error.readerReason(), error.message());
       }
       int result = pb.gst_discoverer_info_get_result(info);
       switch (result) {
@@ -142,7 +142,7 @@ public final class GstProber implements AutoCloseable {
         case RESULT_ERROR:
           return error == null
               ? ProbeOutcome.failed(FailureReason.CORRUPT, "GStreamer reported an error")
-              : ProbeOutcome.failed(error.reason(), error.message());
+              : ProbeOutcome.failed(error.readerReason(), error.message());
         default:
           return ProbeOutcome.failed(FailureReason.INTERNAL, "discoverer result " + result);
       }

@@ -27,4 +27,9 @@ public record NativeError(String domain, int code, String message) {
   public FailureReason reason() {
     return NativeErrors.reasonFor(domain, code, message);
   }
+
+  /** The reason when the pipeline only reads the input (probing): see {@link NativeErrors#reasonForReader}. */
+  public FailureReason readerReason() {
+    return NativeErrors.reasonForReader(domain, code, message);
+  }
 }

@@ -67,4 +67,19 @@ public final class NativeErrors {
         return FailureReason.INTERNAL;
     }
   }
+
+  /**
+   * As {@link #reasonFor(String, int, String)}, for a pipeline whose every element reads the input
+   * (source, typefind, demuxers, parsers, decoders; no encoder, nothing gstbeam configures beyond the
+   * input): there a library error is a decoder's library refusing the input's data, so CORRUPT. aom's
+   * av1dec posts LIBRARY/INIT "Failed to decode frame" for a damaged AV1 frame (probe fuzzing found it:
+   * testdata/fuzz), openh264dec LIBRARY/ENCODE. Where gstbeam sets an encoder up, such an error can be
+   * gstbeam's own settings, and {@link #reasonFor} keeps INTERNAL.
+   */
+  public static FailureReason reasonForReader(String domain, int code, String message) {
+    if ("gst-library-error-quark".equals(domain)) {
+      return FailureReason.CORRUPT;
+    }
+    return reasonFor(domain, code, message);
+  }
 }
