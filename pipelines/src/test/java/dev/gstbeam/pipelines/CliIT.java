@@ -168,6 +168,25 @@ public class CliIT {
   }
 
   @Test
+  public void helpListsEveryCommandEachWithExamplesAndVersionAnswers() throws Exception {
+    Run help = gstbeam("--help");
+    assertThat(help.err(), help.code(), equalTo(0));
+    for (String c : List.of("probe", "migrate", "cluster", "doctor", "demo", "expansion-service")) {
+      assertThat(help.out(), containsString("  " + c + " "));
+      Run sub = gstbeam(c, "--help");
+      assertThat(c + ": " + sub.err(), sub.code(), equalTo(0));
+      assertThat(c, sub.out(), containsString("Examples:"));
+      assertThat(c, sub.out(), containsString("--help"));
+    }
+    Run version = gstbeam("--version");
+    assertThat(version.code(), equalTo(0));
+    assertThat(version.out(), containsString("gstbeam 0."));
+    Run level = gstbeam("doctor", "--log-level", "loud");
+    assertThat(level.code(), equalTo(2));
+    assertThat(level.err(), containsString("--log-level"));
+  }
+
+  @Test
   public void doctorExitsZeroHere() throws Exception {
     Run r = gstbeam("doctor");
     assertThat(r.out() + r.err(), r.code(), equalTo(0));

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
       "on an embedded Flink cluster and write a catalog, then migrate its 'other' folder (interlaced",
       "ProRes, VC-1/WMA Pro, Theora, VP9, H.264 in TS, damaged files) to H.264/AAC, each output verified."
     },
-    footer = {"", "Exit code 3 is expected: the bundled data holds damaged and unsupported files on purpose."})
+    footer = {"", "Examples:", "  gstbeam demo", "  gstbeam demo --output /tmp/demo --parallelism 2", "",
+      "Exit code 3 is expected: the bundled data holds damaged and unsupported files on purpose."})
 final class DemoCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
