@@ -31,7 +31,6 @@ final class ProgressReporter implements AutoCloseable {
   private final boolean remote;
   private final org.apache.beam.runners.flink.GpuAwareFlinkRunner.Submission before =
       org.apache.beam.runners.flink.GpuAwareFlinkRunner.lastSubmission();
-  private long lastPoll;
   private final java.util.Map<String, Double> seen = new java.util.HashMap<>();
   /** Inputs the launcher counted before submitting (0: unknown): the total while the cluster's count is not visible. */
   private volatile long expectedInputs;
@@ -78,6 +77,21 @@ final class ProgressReporter implements AutoCloseable {
   }
 
   private void run() {
+    if (remote) {
+      // Polled apart from the display: a slow REST answer delays the counts, never the lines.
+      Thread poller = new Thread(() -> {
+        while (running) {
+          pollCluster();
+          try {
+            Thread.sleep(2000);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "gstbeam-progress-poll");
+      poller.setDaemon(true);
+      poller.start();
+    }
     long interval = Math.max(1, Long.getLong(INTERVAL_PROPERTY, 30)) * 1000;
     long lastLine = System.currentTimeMillis();
     String lastText = "";
@@ -86,10 +100,6 @@ final class ProgressReporter implements AutoCloseable {
         Thread.sleep(250);
       } catch (InterruptedException e) {
         return;
-      }
-      if (remote && System.currentTimeMillis() - lastPoll >= 2000) {
-        lastPoll = System.currentTimeMillis();
-        pollCluster();
       }
       JobProgress.Snapshot s = JobProgress.snapshot();
       if (terminal) {
@@ -115,6 +125,9 @@ final class ProgressReporter implements AutoCloseable {
     try {
       String job = sub.restUrl() + "/jobs/" + sub.jobId();
       for (com.fasterxml.jackson.databind.JsonNode v : dev.gstbeam.runners.FlinkRest.get(job, 5).path("vertices")) {
+        if (!v.path("status").asText().equals("RUNNING")) {
+          continue; // no metrics yet, or gone with its finished tasks (the last values seen are kept)
+        }
         String metrics = job + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
         java.util.List<String> ids = new java.util.ArrayList<>();
         for (com.fasterxml.jackson.databind.JsonNode m : dev.gstbeam.runners.FlinkRest.get(metrics, 5)) {
