@@ -134,6 +134,11 @@ public class FuzzRegressionIT {
         assertTrue(r.message(), r.message().startsWith("quarantined: the input crashed 2 worker processes (SIG"));
         continue;
       }
+      if (f.expected().equals("crash") && r.timedOut()) {
+        // Heap corruption does not always abort: the worker can also hang in malloc's own lock (seen once in
+        // CI). Isolation kills it at the deadline: TIMEOUT, the job goes on.
+        continue;
+      }
       // Any other file, and a crasher once GStreamer is fixed: a crash-free outcome.
       assertTrue(f.name() + ": no worker crash: " + r.crash(), r.crash() == null);
       assertFalse(f.name() + ": the worker answered within " + BUDGET.toSeconds() + " s", r.timedOut());
