@@ -42,6 +42,7 @@ public final class ProbeRssBench {
       if ((n - 1) % 100 == 0) {
         if (prober != null) {
           prober.close();
+          dev.gstbeam.internal.gst.NativeHeap.trim(); // as a job's bundle ends (ProbingDoFn)
         }
         prober = new GstProber(Duration.ofSeconds(30));
       }

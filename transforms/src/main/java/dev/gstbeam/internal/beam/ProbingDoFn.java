@@ -40,6 +40,9 @@ abstract class ProbingDoFn<InputT, OutputT> extends DoFn<InputT, OutputT> {
   @FinishBundle
   public void finishBundle() {
     closeProber();
+    // What the bundle's pipelines freed goes back to the system, not into malloc's cache (measured in
+    // docs/BENCHMARKS.md: without it RSS grows ~15 % over 4,000 probes while live memory stays flat).
+    dev.gstbeam.internal.gst.NativeHeap.trim();
   }
 
   @Teardown
