@@ -36,6 +36,7 @@ public final class GstRuntime {
         if (!Gst.isInitialized()) {
           NativeHeap.checkArenaLimit();
           Gst.init(Version.of(1, 16), "gstbeam");
+          preferRobustDecoders();
           LOG.info("{} initialised in this JVM", Gst.getVersionString());
         } else {
           // A later job on a Flink TaskManager: GStreamer is on the parent-first class path and shared.
@@ -53,6 +54,19 @@ public final class GstRuntime {
                 e);
         throw failure;
       }
+    }
+  }
+
+  /**
+   * a52dec (liba52) corrupts the heap on damaged AC-3 and takes the whole JVM down (found by fuzzing:
+   * testdata/fuzz, the .ps fixtures); FFmpeg's AC-3 decoder, the one the ffmpeg/ffprobe oracle uses,
+   * reads the same inputs. When both are here, a52dec goes below it.
+   */
+  static void preferRobustDecoders() {
+    org.freedesktop.gstreamer.ElementFactory a52 = org.freedesktop.gstreamer.ElementFactory.find("a52dec");
+    org.freedesktop.gstreamer.ElementFactory av = org.freedesktop.gstreamer.ElementFactory.find("avdec_ac3");
+    if (a52 != null && av != null && a52.getRank() >= av.getRank()) {
+      a52.setRank(Math.max(0, av.getRank() - 1));
     }
   }
 
