@@ -111,7 +111,12 @@ public class ClusterIT {
         .matcher(r.err()).find());
     assertTrue(r.out(), r.out().contains("submitted job 'gstbeam-migrate' as "));
     String jobId = r.out().replaceAll("(?s).*submitted job 'gstbeam-migrate' as ([0-9a-f]{32}).*", "$1");
+    // The REST API caches a job's details for a few seconds: it may still say RUNNING just after the end.
     JsonNode job = rest("/jobs/" + jobId);
+    for (int i = 0; i < 30 && !job.get("state").asText().equals("FINISHED"); i++) {
+      Thread.sleep(500);
+      job = rest("/jobs/" + jobId);
+    }
     assertEquals("FINISHED", job.get("state").asText());
     int transcodeVertices = 0;
     Set<String> otherTaskManagers = new HashSet<>();

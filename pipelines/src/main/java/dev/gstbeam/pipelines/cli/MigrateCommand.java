@@ -91,6 +91,7 @@ final class MigrateCommand implements Callable<Integer> {
     runner.defaultParallelism = cores;
     var options = runner.options("gstbeam-migrate");
     runner.storage(options, pattern, out);
+    runner.remoteBundleSize(options, 1); // a transcode or a segment takes seconds: progress per element
     // Whole files: each encoder picks its own thread count for the machine (x264: 1.5 per core, as
     // ffmpeg leaves it): one slot's encode has the machine when the others are probing or verifying,
     // and oversubscription when all encode costs little (measured in docs/BENCHMARKS.md).

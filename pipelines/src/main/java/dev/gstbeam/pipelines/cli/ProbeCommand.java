@@ -60,6 +60,7 @@ final class ProbeCommand implements Callable<Integer> {
     runner.defaultParallelism = probeParallelism();
     var options = runner.options("gstbeam-probe");
     runner.storage(options, pattern, out);
+    runner.remoteBundleSize(options, 25); // a probe takes tens of milliseconds: progress about every second
     console.printf("gstbeam probe: %s -> %s (%s, %s)%n", pattern, out, format.suffix(), describe(runner));
     long start = System.nanoTime();
     Summary summary;

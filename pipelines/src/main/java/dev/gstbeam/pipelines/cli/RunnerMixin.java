@@ -81,6 +81,18 @@ public final class RunnerMixin {
     dev.gstbeam.pipelines.io.S3Storage.check(conf, java.util.Arrays.asList(locations));
   }
 
+  /**
+   * On a remote cluster Beam's Flink runner reports a step's metrics (and so the job's progress) when a
+   * bundle ends: jobs whose elements take seconds each end a bundle after {@code elements} unless the
+   * user chose {@code --maxBundleSize}.
+   */
+  void remoteBundleSize(PipelineOptions options, long elements) {
+    if (flinkMaster == null || passThrough.stream().anyMatch(a -> a.startsWith("--maxBundleSize"))) {
+      return;
+    }
+    options.as(org.apache.beam.runners.flink.FlinkPipelineOptions.class).setMaxBundleSize(elements);
+  }
+
   PipelineOptions options(String jobName) {
     if (parallelism != null && parallelism < 1) {
       throw new UsageException("--parallelism must be at least 1, was " + parallelism);
