@@ -53,7 +53,7 @@ public class S3IT {
     s3 = S3Server.start(TMP.newFolder("s3data").toPath(), KEY, SECRET);
     s3.createBucket(BUCKET);
     Path clip = TMP.getRoot().toPath().resolve("clip30.mp4");
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=f=440:sample_rate=48000",
+    dev.gstbeam.testing.Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=f=440:sample_rate=48000",
         "-t", "30", "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-bf", "3", "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-b:a", "96k", clip.toString());
     GOOD.put("in/long/clip30.mp4", clip);
@@ -281,13 +281,5 @@ public class S3IT {
     pb.environment().put("AWS_SECRET_ACCESS_KEY", SECRET);
     pb.environment().putAll(env);
     return pb.start();
-  }
-
-  private static void ffmpeg(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(out, 0, p.waitFor());
   }
 }

@@ -1,5 +1,6 @@
 package dev.gstbeam.internal.beam;
 
+import dev.gstbeam.internal.paths.OutputPaths;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -41,11 +42,7 @@ public final class MatchFiles extends PTransform<PBegin, PCollection<MatchResult
   }
 
   static boolean listsItself(String pattern) {
-    return pattern.contains("**") && (pattern.startsWith("s3a://") || pattern.startsWith("hdfs://") || isLocal(pattern));
-  }
-
-  static boolean isLocal(String pattern) {
-    return !pattern.contains("://") || pattern.startsWith("file://");
+    return pattern.contains("**") && (pattern.startsWith("s3a://") || pattern.startsWith("hdfs://") || LocalMedia.isLocal(pattern));
   }
 
   @Override
@@ -120,15 +117,9 @@ public final class MatchFiles extends PTransform<PBegin, PCollection<MatchResult
 
   /** The directory to list: the pattern up to the last {@code /} before its first wildcard. */
   static String listingRoot(String pattern) {
-    int glob = pattern.length();
-    for (char c : new char[] {'*', '?', '[', '{'}) {
-      int i = pattern.indexOf(c);
-      if (i >= 0 && i < glob) {
-        glob = i;
-      }
-    }
-    return pattern.substring(0, pattern.lastIndexOf('/', glob - 1) + 1);
+    return OutputPaths.fixedPrefix(pattern);
   }
+
 
   static void listLocal(String pattern, DoFn.OutputReceiver<MatchResult.Metadata> out) throws IOException {
     Pattern regex = toRegex(pattern);
@@ -164,7 +155,7 @@ public final class MatchFiles extends PTransform<PBegin, PCollection<MatchResult
     @ProcessElement
     public void process(@Element String pattern, PipelineOptions options, OutputReceiver<MatchResult.Metadata> out)
         throws IOException {
-      if (isLocal(pattern)) {
+      if (LocalMedia.isLocal(pattern)) {
         listLocal(pattern.replaceFirst("^file://", ""), out);
         return;
       }

@@ -397,7 +397,7 @@ public final class SegmentedMigration {
           .setEncoderFallbackReason(parts.get(0).encoderFallbackReason());
       String output = first.output();
       WorkArea area = new WorkArea(first.workDir());
-      boolean localOutput = TranscodeFn.isLocal(output);
+      boolean localOutput = LocalMedia.isLocal(output);
       Path target = localOutput
           ? Paths.get(OutputPaths.temporaryFor(output, UUID.randomUUID().toString().substring(0, 8)))
           : ScratchArea.get().dir().resolve(OutputPaths.TEMP_PREFIX + UUID.randomUUID() + "." + profile.extension());

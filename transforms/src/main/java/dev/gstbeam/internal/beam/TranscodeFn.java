@@ -142,7 +142,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
   private MigrationResult migrate(FileIO.ReadableFile file, String output, MigrationResult.Builder row) throws IOException {
     BYTES_IN.inc(file.getMetadata().sizeBytes());
     try (LocalMedia media = LocalMedia.of(file)) {
-      boolean local = isLocal(output);
+      boolean local = LocalMedia.isLocal(output);
       Path target = local
           ? Paths.get(OutputPaths.temporaryFor(output, UUID.randomUUID().toString().substring(0, 8)))
           : ScratchArea.get().dir().resolve(OutputPaths.TEMP_PREFIX + UUID.randomUUID() + "." + profile.extension());
@@ -334,9 +334,9 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
    * upload under a hidden name and a rename.
    */
   static void commit(String outputRoot, Path target, String output, MigrationResult r) throws IOException {
-    r.setOutputUri(isLocal(output) ? Paths.get(output).toUri().toString() : output);
+    r.setOutputUri(LocalMedia.isLocal(output) ? Paths.get(output).toUri().toString() : output);
     writeDone(outputRoot, output, r);
-    if (isLocal(output)) {
+    if (LocalMedia.isLocal(output)) {
       Files.move(target, Paths.get(output), StandardCopyOption.ATOMIC_MOVE);
       return;
     }
@@ -380,7 +380,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
 
   static void writeDone(String outputRoot, String output, MigrationResult r) throws IOException {
     String done = donePath(outputRoot, output);
-    if (isLocal(done)) {
+    if (LocalMedia.isLocal(done)) {
       Path p = Paths.get(done);
       Files.createDirectories(p.getParent());
       Path tmp = p.resolveSibling(OutputPaths.TEMP_PREFIX + UUID.randomUUID() + ".json");
@@ -433,7 +433,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
   }
 
   static boolean exists(String path) throws IOException {
-    if (isLocal(path)) {
+    if (LocalMedia.isLocal(path)) {
       return Files.exists(Paths.get(path));
     }
     // By resource, not by match: a match spec is a glob of decoded names, a URI escapes some (spaces).
@@ -444,10 +444,6 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
         return false;
       }
     });
-  }
-
-  static boolean isLocal(String path) {
-    return !path.contains("://") || path.startsWith("file://");
   }
 
   static long sizeOf(Path p) {
