@@ -92,7 +92,7 @@ public final class MediaIO {
    * {@link MigrationResult} per input.
    */
   public static Transcode transcode() {
-    return new Transcode(null, null, "mp4-h264-aac", null, null, 0, 0, Limits.defaults(), false);
+    return new Transcode(null, null, "mp4-h264-aac", null, null, null, 0, 0, Limits.defaults(), false);
   }
 
   private static Duration checkTimeout(Duration timeout) {
@@ -111,13 +111,15 @@ public final class MediaIO {
     private final String profile;
     private final String preset;
     private final Integer crf;
+    private final String copy;
     private final int encoderThreads;
     private final double segmentSeconds;
     private final Limits limits;
     private final boolean isolated;
 
-    private Transcode(String filepattern, String outputRoot, String profile, String preset, Integer crf, int encoderThreads, double segmentSeconds,
-        Limits limits, boolean isolated) {
+    private Transcode(String filepattern, String outputRoot, String profile, String preset, Integer crf, String copy, int encoderThreads,
+        double segmentSeconds, Limits limits, boolean isolated) {
+      this.copy = copy;
       this.segmentSeconds = segmentSeconds;
       this.limits = limits;
       this.isolated = isolated;
@@ -132,34 +134,44 @@ public final class MediaIO {
     /** The files to migrate: a path, a glob or a URI pattern. */
     public Transcode from(String pattern) {
       requireNonNull(pattern, "pattern");
-      return new Transcode(pattern, outputRoot, profile, preset, crf, encoderThreads, segmentSeconds, limits, isolated);
+      return new Transcode(pattern, outputRoot, profile, preset, crf, copy, encoderThreads, segmentSeconds, limits, isolated);
     }
 
     /** The output root (a local directory or a file system URI). */
     public Transcode to(String root) {
       requireNonNull(root, "root");
-      return new Transcode(filepattern, root, profile, preset, crf, encoderThreads, segmentSeconds, limits, isolated);
+      return new Transcode(filepattern, root, profile, preset, crf, copy, encoderThreads, segmentSeconds, limits, isolated);
     }
 
     /** A built-in profile name or a JSON profile file. Default {@code mp4-h264-aac}. */
     public Transcode withProfile(String nameOrFile) {
       Profiles.resolve(nameOrFile); // fail at construction, naming the valid choices
-      return new Transcode(filepattern, outputRoot, nameOrFile, preset, crf, encoderThreads, segmentSeconds, limits, isolated);
+      return new Transcode(filepattern, outputRoot, nameOrFile, preset, crf, copy, encoderThreads, segmentSeconds, limits, isolated);
     }
 
     /** Overrides the profile's encoder preset (x264 names, ultrafast … veryslow). */
     public Transcode withPreset(String p) {
-      return new Transcode(filepattern, outputRoot, profile, p, crf, encoderThreads, segmentSeconds, limits, isolated);
+      return new Transcode(filepattern, outputRoot, profile, p, crf, copy, encoderThreads, segmentSeconds, limits, isolated);
     }
 
     /** Overrides the profile's constant-quality level. */
     public Transcode withCrf(int c) {
-      return new Transcode(filepattern, outputRoot, profile, preset, c, encoderThreads, segmentSeconds, limits, isolated);
+      return new Transcode(filepattern, outputRoot, profile, preset, c, copy, encoderThreads, segmentSeconds, limits, isolated);
+    }
+
+    /**
+     * {@code auto}: a source video stream that already fits the profile is copied instead of re-encoded
+     * (the audio is re-encoded); {@code none}: always re-encode. Default: the profile's ({@code auto}).
+     */
+    public Transcode withCopy(String mode) {
+      requireNonNull(mode, "mode");
+      resolvedProfile().withCopy(mode); // fail at construction, naming the valid modes
+      return new Transcode(filepattern, outputRoot, profile, preset, crf, mode, encoderThreads, segmentSeconds, limits, isolated);
     }
 
     /** Encoder threads per file or segment (the slot's share of its machine); 0 (default): the encoder's own choice. */
     public Transcode withEncoderThreads(int n) {
-      return new Transcode(filepattern, outputRoot, profile, preset, crf, n, segmentSeconds, limits, isolated);
+      return new Transcode(filepattern, outputRoot, profile, preset, crf, copy, n, segmentSeconds, limits, isolated);
     }
 
     /**
@@ -170,13 +182,13 @@ public final class MediaIO {
       if (seconds < 0 || Double.isNaN(seconds)) {
         throw new IllegalArgumentException("segment seconds must be positive (or 0 for whole files): " + seconds);
       }
-      return new Transcode(filepattern, outputRoot, profile, preset, crf, encoderThreads, seconds, limits, isolated);
+      return new Transcode(filepattern, outputRoot, profile, preset, crf, copy, encoderThreads, seconds, limits, isolated);
     }
 
     /** Bounds checked before decoding (default {@link Limits#defaults()}); over them: LIMIT_EXCEEDED. */
     public Transcode withLimits(Limits l) {
       requireNonNull(l, "limits");
-      return new Transcode(filepattern, outputRoot, profile, preset, crf, encoderThreads, segmentSeconds, l, isolated);
+      return new Transcode(filepattern, outputRoot, profile, preset, crf, copy, encoderThreads, segmentSeconds, l, isolated);
     }
 
     public Limits limits() {
@@ -189,7 +201,7 @@ public final class MediaIO {
      * of the slot. Segments of segmented migrations run in process.
      */
     public Transcode withProcessIsolation(boolean on) {
-      return new Transcode(filepattern, outputRoot, profile, preset, crf, encoderThreads, segmentSeconds, limits, on);
+      return new Transcode(filepattern, outputRoot, profile, preset, crf, copy, encoderThreads, segmentSeconds, limits, on);
     }
 
     /** The resolved profile, overrides applied. */
@@ -200,6 +212,9 @@ public final class MediaIO {
       }
       if (crf != null) {
         p = p.withCrf(crf);
+      }
+      if (copy != null) {
+        p = p.withCopy(copy);
       }
       return p;
     }
@@ -265,6 +280,7 @@ public final class MediaIO {
           .add(DisplayData.item("profile", profile).withLabel("Profile"))
           .addIfNotNull(DisplayData.item("preset", preset).withLabel("Preset override"))
           .addIfNotNull(DisplayData.item("crf", crf).withLabel("CRF override"))
+          .addIfNotNull(DisplayData.item("copy", copy).withLabel("Copy video that fits (override)"))
           .add(DisplayData.item("segmentSeconds", segmentSeconds).withLabel("Segment length (0: whole files)"))
           .add(DisplayData.item("limits", limits.toString()).withLabel("Limits"))
           .add(DisplayData.item("processIsolation", isolated).withLabel("GStreamer in worker processes"));

@@ -143,6 +143,59 @@ public class MigrateIT {
   }
 
   @Test
+  public void videoThatAlreadyFitsIsRemuxedUntouched() throws Exception {
+    Path in = TMP.newFolder("fits").toPath();
+    // H.264 High 8-bit 4:2:0 (with B-frames) at a modest bitrate: fits mp4-h264-aac. In Matroska (no decode
+    // times) it is re-encoded all the same. The same picture at 8 Mb/s: does not fit.
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-t", "4", "-c:v", "libx264", "-profile:v", "high", "-crf", "28", "-bf", "3", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-shortest", in.resolve("fits.mp4").toString());
+    Ffmpeg.run("-i", in.resolve("fits.mp4").toString(), "-c", "copy", in.resolve("fits-matroska.mkv").toString());
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "4", "-vf", "noise=alls=20:allf=t",
+        "-c:v", "libx264", "-profile:v", "high", "-b:v", "8M", "-pix_fmt", "yuv420p", in.resolve("camera.mp4").toString());
+    Path out = TMP.newFolder("fits-out").toPath();
+    CliIT.Run r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", out.toString());
+    assertEquals(r.out() + r.err(), 0, r.code());
+    Map<String, JsonNode> rows = rows(out);
+    JsonNode fits = rows.get("fits.mp4");
+    assertEquals(fits.toString(), "remux", fits.get("action").asText());
+    assertEquals("copy", fits.get("video_encoder").asText());
+    assertThat(fits.get("message").asText(), org.hamcrest.Matchers.startsWith("video copied (h264 high 640x360 at "));
+    Path fitsOut = Path.of(URI.create(fits.get("output_uri").asText()));
+    assertEquals("the video packets went through untouched", videoPacketsMd5(in.resolve("fits.mp4")), videoPacketsMd5(fitsOut));
+    assertEquals("aac", stream(ffprobe(fitsOut), "audio").get("codec_name").asText());
+    checkOutput(in.resolve("fits.mp4"), fitsOut, fits, 99.0); // identical frames: ffmpeg says inf (100 here)
+    JsonNode mkv = rows.get("fits-matroska.mkv");
+    assertEquals(mkv.toString(), "transcode", mkv.get("action").asText());
+    checkOutput(in.resolve("fits-matroska.mkv"), Path.of(URI.create(mkv.get("output_uri").asText())), mkv, 30.0);
+    JsonNode camera = rows.get("camera.mp4");
+    assertEquals(camera.toString(), "transcode", camera.get("action").asText());
+    assertEquals("x264enc", camera.get("video_encoder").asText());
+    checkOutput(in.resolve("camera.mp4"), Path.of(URI.create(camera.get("output_uri").asText())), camera, 30.0);
+
+    Path none = TMP.newFolder("fits-none").toPath();
+    r = CliIT.gstbeam("migrate", "--input", in.resolve("fits.mp4").toString(), "--output", none.toString(), "--copy", "none");
+    assertEquals(r.out() + r.err(), 0, r.code());
+    JsonNode reencoded = rows(none).get("fits.mp4");
+    assertEquals("transcode", reencoded.get("action").asText());
+    assertEquals("x264enc", reencoded.get("video_encoder").asText());
+    assertThat(reencoded.get("psnr_mean").asDouble(), lessThanOrEqualTo(99.0));
+    r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", none.toString(), "--copy", "always");
+    assertEquals(r.err(), 2, r.code());
+    assertThat(r.err(), org.hamcrest.Matchers.containsString("--copy: 'always' is not valid (valid: auto, none)"));
+  }
+
+  /** MD5 of the first video stream's packets as stored (ffmpeg's stream copy into its md5 muxer). */
+  private static String videoPacketsMd5(Path file) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-i", file.toString(), "-map", "0:v:0", "-c", "copy",
+        "-f", "md5", "-").redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+    assertThat(text, org.hamcrest.Matchers.startsWith("MD5="));
+    return text;
+  }
+
+  @Test
   public void killedMidwayThenRerunCompletesWithoutDuplicatesOrReencoding() throws Exception {
     Path in = TMP.newFolder("many").toPath();
     for (int i = 0; i < 6; i++) {

@@ -50,6 +50,12 @@ final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--crf", paramLabel = "N", description = "Constant-quality level (the codec's own scale).")
   Integer crf;
 
+  @Option(names = "--copy", paramLabel = "MODE",
+      description = "auto: a source video stream that already fits the profile (codec and flavour, 8-bit 4:2:0,"
+          + " progressive, size, at most the bitrate the profile would spend) is copied, not re-encoded; the row's"
+          + " action is then remux. none: re-encode everything. Default: the profile's (auto for the built-ins).")
+  String copy;
+
   @Option(names = "--segment-seconds", paramLabel = "S",
       description = "Split inputs longer than 2*S at keyframes into segments of about S seconds, transcoded in"
           + " parallel on any slot and stitched back frame-exact (audio encoded once per file).")
@@ -80,10 +86,13 @@ final class MigrateCommand implements Callable<Integer> {
       if (crf != null) {
         transcode = transcode.withCrf(crf);
       }
+      if (copy != null) {
+        transcode = transcode.withCopy(copy);
+      }
       transcode.resolvedProfile(); // validates overrides, naming the bad value
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage().replace("profile field video.preset", "--preset")
-          .replace("profile field video.crf", "--crf").replace("unknown profile", "--profile: unknown profile"));
+          .replace("profile field video.crf", "--crf").replace("profile field copy", "--copy").replace("unknown profile", "--profile: unknown profile"));
     }
     String pattern = Inputs.pattern(input);
     String out = Inputs.outputDir(output);

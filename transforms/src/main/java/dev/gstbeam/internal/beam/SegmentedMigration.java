@@ -13,6 +13,7 @@ import dev.gstbeam.internal.segment.Segment;
 import dev.gstbeam.internal.segment.SegmentPlan;
 import dev.gstbeam.internal.segment.SegmentPlanner;
 import dev.gstbeam.internal.transcode.Profile;
+import dev.gstbeam.internal.transcode.StreamCopy;
 import dev.gstbeam.model.MediaInfo;
 import dev.gstbeam.model.MigrationResult;
 import dev.gstbeam.model.SegmentFigures;
@@ -140,7 +141,8 @@ public final class SegmentedMigration {
       MediaInfo src = probed.media();
       Double seconds = src.getDurationSeconds();
       boolean video = src.getStreams().stream().anyMatch(s -> "video".equals(s.getType()));
-      if (!video || seconds == null || seconds < 2 * segmentSeconds) {
+      if (!video || seconds == null || seconds < 2 * segmentSeconds || StreamCopy.decide(profile, src).video()) {
+        // Short, audio-only, or video that is copied as it is (nothing to encode in segments): whole file.
         out.get(whole).output(file);
         return;
       }

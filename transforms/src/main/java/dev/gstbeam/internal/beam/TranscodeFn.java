@@ -11,6 +11,7 @@ import dev.gstbeam.internal.gst.StreamScan;
 import dev.gstbeam.internal.gst.Transcoder;
 import dev.gstbeam.internal.paths.OutputPaths;
 import dev.gstbeam.internal.transcode.Profile;
+import dev.gstbeam.internal.transcode.StreamCopy;
 import dev.gstbeam.model.MediaInfo;
 import dev.gstbeam.model.MigrationResult;
 import dev.gstbeam.model.Stream;
@@ -208,15 +209,37 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
 
   private static MigrationResult transcodeAndVerify(GstProber prober, Profile profile, int encoderThreads, Path source,
       Path target, MediaInfo src, MigrationResult.Builder row) {
+    StreamCopy.Decision copy = StreamCopy.decide(profile, src);
+    MigrationResult.Builder start = MigrationResult.newBuilder(row.build());
+    MigrationResult r = transcodeAndVerify(prober, profile, encoderThreads, source, target, src, row, copy);
+    if (!copy.video() || "ok".equals(r.getStatus())) {
+      return r;
+    }
+    // A copy that does not verify (a timeline the muxer could not rebuild): re-encode instead, and say so.
+    MigrationResult again = transcodeAndVerify(prober, profile, encoderThreads, source, target, src, start,
+        StreamCopy.Decision.NONE);
+    String why = "video copy failed (" + r.getStage() + ": " + r.getMessage() + "), re-encoded";
+    return MigrationResult.newBuilder(again)
+        .setMessage(again.getMessage() == null ? why : why + "; " + again.getMessage()).build();
+  }
+
+  private static MigrationResult transcodeAndVerify(GstProber prober, Profile profile, int encoderThreads, Path source,
+      Path target, MediaInfo src, MigrationResult.Builder row, StreamCopy.Decision copy) {
     double seconds = src.getDurationSeconds() == null ? 60 : src.getDurationSeconds();
     // Watchdog scaled to the media: generous for slow presets on a busy slot, never unbounded.
     // Stalls (no progress for 30 s) are caught separately, so a damaged file claiming hours ends early.
     Duration watchdog = Duration.ofSeconds(Math.min(6 * 3600, Math.max(120, Math.round(seconds * 20))));
     long t0 = System.nanoTime();
-    Transcoder.Outcome t = Transcoder.transcode(source, target, profile, watchdog, encoderThreads);
+    Transcoder.Outcome t = Transcoder.transcode(source, target, profile, watchdog, encoderThreads, copy);
     row.setEncodeSeconds(Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
-    row.setAction("transcode").setVideoEncoder(t.videoEncoder()).setEncoderFallbackReason(t.encoderFallbackReason());
-    List<String> notes = new ArrayList<>(t.notes());
+    // A remux: the video went through as it was (the audio, if any, re-encoded).
+    row.setAction(t.videoCopied() ? "remux" : "transcode").setVideoEncoder(t.videoEncoder())
+        .setEncoderFallbackReason(t.encoderFallbackReason());
+    List<String> notes = new ArrayList<>();
+    if (t.videoCopied()) {
+      notes.add(copy.note());
+    }
+    notes.addAll(t.notes());
     if (!t.ok()) {
       return fail(row, Stage.TRANSCODE, t.reason(), t.message());
     }

@@ -6,6 +6,7 @@ import dev.gstbeam.internal.probe.GstStructureText;
 import dev.gstbeam.internal.transcode.EncoderSettings;
 import dev.gstbeam.internal.transcode.OutputGeometry;
 import dev.gstbeam.internal.transcode.Profile;
+import dev.gstbeam.internal.transcode.StreamCopy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,14 +54,28 @@ public final class Transcoder {
       boolean video,
       boolean audio,
       List<String> notes,
-      String encoderFallbackReason) {}
+      String encoderFallbackReason,
+      boolean videoCopied) {}
 
   /**
    * Transcodes {@code source} into {@code target} (which the caller names, a temporary path) within
    * {@code timeout}. {@code threads}: encoder threads (the slot's share of the machine).
    */
   public static Outcome transcode(Path source, Path target, Profile profile, Duration timeout, int threads) {
+    return transcode(source, target, profile, timeout, threads, StreamCopy.Decision.NONE);
+  }
+
+  /**
+   * As {@link #transcode(Path, Path, Profile, Duration, int)}, copying the video when {@code copy} says so
+   * (decodebin stops at its encoded caps; it goes through its parser to the muxer).
+   */
+  public static Outcome transcode(Path source, Path target, Profile profile, Duration timeout, int threads,
+      StreamCopy.Decision copy) {
     GpuSlots.Offer gpu;
+    if (copy.video()) {
+      // No video encoder: no GPU session to hold.
+      return transcode(source, target, profile, timeout, threads, new GpuSlots.Offer(null, null), copy);
+    }
     try {
       gpu = GpuSlots.offer(0); // a whole file may fall back to software when every session is taken
     } catch (InterruptedException e) {
@@ -68,12 +83,12 @@ public final class Transcoder {
       return failed(FailureReason.TIMEOUT, "interrupted");
     }
     try (GpuSlots.Lease lease = gpu.lease()) {
-      return transcode(source, target, profile, timeout, threads, gpu);
+      return transcode(source, target, profile, timeout, threads, gpu, copy);
     }
   }
 
   private static Outcome transcode(Path source, Path target, Profile profile, Duration timeout, int threads,
-      GpuSlots.Offer gpu) {
+      GpuSlots.Offer gpu, StreamCopy.Decision copy) {
     ElementRegistry registry = ElementRegistry.get();
     EncoderSettings.ElementSpec videoSpec;
     EncoderSettings.ElementSpec audioSpec;
@@ -91,12 +106,23 @@ public final class Transcoder {
     AtomicReference<OutputGeometry> geometry = new AtomicReference<>();
     AtomicReference<String> linkError = new AtomicReference<>();
     boolean[] have = new boolean[2]; // video, audio
+    boolean[] copied = new boolean[1]; // the video went through as it was
     List<Element> owned = Collections.synchronizedList(new ArrayList<>());
 
     try (PipelineSession session = PipelineSession.create("transcode")) {
       Element src = session.add("filesrc");
       src.set("location", source.toString());
       Element decode = session.add("decodebin");
+      String copiedVideo = copy.video() ? StreamCopy.videoCaps(profile.videoCodec()) : null;
+      if (copiedVideo != null) {
+        // decodebin's own raw caps plus the copied codec's (our constant): that pad comes out encoded.
+        Caps raw = (Caps) decode.get("caps");
+        String rawText = raw == null ? "video/x-raw(ANY); audio/x-raw(ANY); text/x-raw(ANY)" : raw.toString();
+        if (raw != null) {
+          raw.dispose();
+        }
+        setArg(decode, "caps", rawText + "; " + copiedVideo);
+      }
       EncoderSettings.ElementSpec muxSpec = EncoderSettings.muxer(profile);
       Element mux = session.add(muxSpec.factory());
       apply(mux, muxSpec.properties());
@@ -122,6 +148,13 @@ public final class Transcoder {
             if (c.name().equals("audio/x-raw") && !have[1]) {
               have[1] = true;
               audioChain(session, pad, c, profile, audioSpec, mux, owned);
+              return;
+            }
+            if (c.name().equals(copiedVideo) && !have[0]) {
+              have[0] = true;
+              copied[0] = true;
+              geometry.set(new OutputGeometry(copy.width(), copy.height()));
+              attach(session, pad, List.of(make("queue", owned), make(EncoderSettings.videoParser(profile), owned)), mux);
               return;
             }
           }
@@ -162,8 +195,12 @@ public final class Transcoder {
       if (muxSpec.factory().equals("mp4mux")) {
         showLastFrame(target);
       }
-      return new Outcome(true, null, null, have[0] ? videoSpec.factory() : null, geometry.get(), have[0], have[1],
-          List.copyOf(notes), have[0] ? fallback : null);
+      if (copy.video() && have[0] && !copied[0]) {
+        // The probe said the video would be copied, but decodebin gave another video stream first, decoded.
+        notes.add("video planned for copying was re-encoded");
+      }
+      return new Outcome(true, null, null, !have[0] ? null : copied[0] ? "copy" : videoSpec.factory(), geometry.get(),
+          have[0], have[1], List.copyOf(notes), have[0] && !copied[0] ? fallback : null, copied[0]);
     } catch (MissingElementException e) {
       return failed(FailureReason.MISSING_PLUGIN, e.getMessage());
     }
@@ -304,6 +341,6 @@ public final class Transcoder {
   }
 
   private static Outcome failed(FailureReason reason, String message) {
-    return new Outcome(false, reason, message, null, null, false, false, List.of(), null);
+    return new Outcome(false, reason, message, null, null, false, false, List.of(), null, false);
   }
 }

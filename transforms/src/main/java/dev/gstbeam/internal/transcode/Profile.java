@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param audioChannels output channels (down-mixed when the source has more)
  * @param minPsnrMean lowest acceptable mean PSNR (dB) of a verified output
  * @param minPsnrFrame lowest acceptable single-frame PSNR (dB)
+ * @param copy {@code auto}: a source video stream that already fits the profile is copied, not
+ *     re-encoded (see {@link StreamCopy}); {@code none}: everything is re-encoded
  */
 public record Profile(
     String name,
@@ -38,8 +40,12 @@ public record Profile(
     int audioBitrate,
     int audioChannels,
     double minPsnrMean,
-    double minPsnrFrame)
+    double minPsnrFrame,
+    String copy)
     implements Serializable {
+
+  /** The values of {@link #copy()}. */
+  public static final java.util.List<String> COPY_MODES = java.util.List.of("auto", "none");
 
   static final java.util.List<String> PRESETS = java.util.List.of(
       "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow");
@@ -50,6 +56,8 @@ public record Profile(
     videoCodec = lower(videoCodec);
     audioCodec = lower(audioCodec);
     preset = lower(preset);
+    copy = copy == null ? "auto" : lower(copy);
+    require(COPY_MODES.contains(copy), "copy", copy, String.join(", ", COPY_MODES));
     require(java.util.List.of("mp4", "webm", "mkv").contains(container), "container", container, "mp4, webm, mkv");
     require(java.util.List.of("h264", "hevc", "vp9", "av1").contains(videoCodec), "video.codec", videoCodec, "h264, hevc, vp9, av1");
     require(java.util.List.of("aac", "opus").contains(audioCodec), "audio.codec", audioCodec, "aac, opus");
@@ -71,12 +79,18 @@ public record Profile(
 
   public Profile withPreset(String p) {
     return new Profile(name, container, videoCodec, crf, bitrateKbps, p, maxHeight, frameRate, pixelFormat,
-        audioCodec, audioBitrate, audioChannels, minPsnrMean, minPsnrFrame);
+        audioCodec, audioBitrate, audioChannels, minPsnrMean, minPsnrFrame, copy);
   }
 
   public Profile withCrf(int c) {
     return new Profile(name, container, videoCodec, c, 0, preset, maxHeight, frameRate, pixelFormat,
-        audioCodec, audioBitrate, audioChannels, minPsnrMean, minPsnrFrame);
+        audioCodec, audioBitrate, audioChannels, minPsnrMean, minPsnrFrame, copy);
+  }
+
+  /** This profile with another {@link #copy()} mode ({@code auto} or {@code none}). */
+  public Profile withCopy(String c) {
+    return new Profile(name, container, videoCodec, crf, bitrateKbps, preset, maxHeight, frameRate, pixelFormat,
+        audioCodec, audioBitrate, audioChannels, minPsnrMean, minPsnrFrame, c);
   }
 
   private static String lower(String s) {

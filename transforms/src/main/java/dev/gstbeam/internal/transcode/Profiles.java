@@ -17,7 +17,8 @@ import java.util.Set;
  * {"name": "archive-720p", "container": "mp4",
  *  "video": {"codec": "h264", "crf": 20, "preset": "slow", "max_height": 720},
  *  "audio": {"codec": "aac", "bitrate": 160000, "channels": 2},
- *  "verify": {"psnr_mean_min": 35, "psnr_min_min": 25}}
+ *  "verify": {"psnr_mean_min": 35, "psnr_min_min": 25},
+ *  "copy": "audio"}
  * }</pre>
  *
  * Omitted fields take the value of {@code base} (a built-in name, default {@code mp4-h264-aac}).
@@ -28,10 +29,10 @@ public final class Profiles {
   private static final Map<String, Profile> BUILT_IN = new LinkedHashMap<>();
 
   static {
-    add(new Profile("mp4-h264-aac", "mp4", "h264", 23, 0, "medium", 1080, 0, "I420", "aac", 128000, 2, 30, 20));
-    add(new Profile("mp4-hevc-aac", "mp4", "hevc", 28, 0, "medium", 1080, 0, "I420", "aac", 128000, 2, 30, 20));
-    add(new Profile("webm-vp9-opus", "webm", "vp9", 33, 0, "medium", 1080, 0, "I420", "opus", 96000, 2, 30, 20));
-    add(new Profile("mkv-av1-opus", "mkv", "av1", 32, 0, "medium", 1080, 0, "I420", "opus", 96000, 2, 30, 20));
+    add(new Profile("mp4-h264-aac", "mp4", "h264", 23, 0, "medium", 1080, 0, "I420", "aac", 128000, 2, 30, 20, "auto"));
+    add(new Profile("mp4-hevc-aac", "mp4", "hevc", 28, 0, "medium", 1080, 0, "I420", "aac", 128000, 2, 30, 20, "auto"));
+    add(new Profile("webm-vp9-opus", "webm", "vp9", 33, 0, "medium", 1080, 0, "I420", "opus", 96000, 2, 30, 20, "auto"));
+    add(new Profile("mkv-av1-opus", "mkv", "av1", 32, 0, "medium", 1080, 0, "I420", "opus", 96000, 2, 30, 20, "auto"));
   }
 
   private static void add(Profile p) {
@@ -78,7 +79,7 @@ public final class Profiles {
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("profile must be a JSON object");
     }
-    checkKeys(root, "", Set.of("name", "base", "container", "video", "audio", "verify"));
+    checkKeys(root, "", Set.of("name", "base", "container", "copy", "video", "audio", "verify"));
     Profile base = BUILT_IN.get(text(root, "base", "mp4-h264-aac"));
     if (base == null) {
       throw new IllegalArgumentException("profile field base: unknown built-in '" + root.get("base").asText() + "'");
@@ -103,7 +104,8 @@ public final class Profiles {
         integer(a, "audio.", "bitrate", base.audioBitrate()),
         integer(a, "audio.", "channels", base.audioChannels()),
         number(q, "verify.", "psnr_mean_min", base.minPsnrMean()),
-        number(q, "verify.", "psnr_min_min", base.minPsnrFrame()));
+        number(q, "verify.", "psnr_min_min", base.minPsnrFrame()),
+        text(root, "copy", base.copy()));
   }
 
   private static void checkKeys(JsonNode node, String prefix, Set<String> known) {
