@@ -328,11 +328,16 @@ public class MigrateIT {
     return n;
   }
 
-  /** ffmpeg's psnr filter: the output against the source scaled to the output's size (bicubic). */
+  /**
+   * ffmpeg's psnr filter: the output against the source scaled to the output's size (bicubic), frames
+   * paired by index (the n-th shown frame of each), as the row pairs them: the output must have the
+   * source's frames in the source's order. Pairing by timestamp (ffmpeg's default) compares different
+   * frames wherever the source's timestamps start late or jitter (edit lists, FLV's millisecond times).
+   */
   private static double ffmpegPsnr(Path source, Path output, int w, int h) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-i", output.toString(), "-i", source.toString(),
-        "-lavfi", "[1:v]yadif=mode=send_frame:parity=auto:deint=interlaced,scale=" + w + ":" + h
-            + ",setsar=1,format=yuv420p[ref];[0:v]format=yuv420p[main];[main][ref]psnr",
+        "-lavfi", "[1:v]yadif=mode=send_frame:parity=auto:deint=interlaced,settb=1/1000,setpts=N,scale=" + w + ":" + h
+            + ",setsar=1,format=yuv420p[ref];[0:v]settb=1/1000,setpts=N,format=yuv420p[main];[main][ref]psnr",
         "-f", "null", "-").redirectErrorStream(true).start();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(5, TimeUnit.MINUTES));
