@@ -33,7 +33,11 @@ public final class Ffmpeg {
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertTrue(p.waitFor(5, TimeUnit.MINUTES));
-    return Long.parseLong(out.split("[,\\s]")[0]);
+    String first = out.split("[,\\s]")[0];
+    if (!first.matches("[0-9]+")) {
+      throw new AssertionError("ffprobe cannot count the video frames of " + file + ": '" + out + "'");
+    }
+    return Long.parseLong(first);
   }
 
   /** A stream's duration in seconds from its packets (last end minus first start), per ffprobe. */

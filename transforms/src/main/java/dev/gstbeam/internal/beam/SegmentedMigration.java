@@ -67,7 +67,8 @@ public final class SegmentedMigration {
 
   /** One segment's work: where the source is, which frames, where the result goes. */
   public record SegmentTask(String uri, String sourcePath, String output, String workDir, Segment segment, int total,
-      boolean audio, Double sourceSeconds, long bytesIn, List<String> codecsIn, long plannedAtMillis, String dropped)
+      boolean audio, Double sourceSeconds, long bytesIn, List<String> codecsIn, long plannedAtMillis, String dropped,
+      int rotation)
       implements Serializable {}
 
   /** What one segment's work gave. */
@@ -179,7 +180,7 @@ public final class SegmentedMigration {
       for (Segment s : plan.segments()) {
         out.get(new TupleTag<SegmentTask>(TASKS_ID)).output(new SegmentTask(input, sourceLocation, output, work, s,
             plan.size(), audio, seconds, file.getMetadata().sizeBytes(), List.copyOf(TranscodeFn.codecs(src)), now,
-            dropped(src)));
+            dropped(src), TranscodeFn.rotation(src)));
       }
     }
 
@@ -431,11 +432,16 @@ public final class SegmentedMigration {
           return TranscodeFn.fail(row, Stage.STITCH, FailureReason.UNSUPPORTED_CODEC,
               "the source's audio stream produced no decoded output here");
         }
+        String rotationNote = TranscodeFn.keepRotation(profile, target, first.rotation());
         ProbeOutcome probedOut = prober().probe(target, target.toUri().toString(), TranscodeFn.sizeOf(target));
         if (!probedOut.succeeded()) {
           return TranscodeFn.fail(row, Stage.VERIFY, FailureReason.CORRUPT, "output does not probe: " + probedOut.message());
         }
         MediaInfo outInfo = probedOut.media();
+        if (rotationNote == null && TranscodeFn.rotation(outInfo) != first.rotation()) {
+          return TranscodeFn.fail(row, Stage.VERIFY, FailureReason.INTERNAL, "the output shows a rotation of "
+              + TranscodeFn.rotation(outInfo) + " degrees, the source " + first.rotation());
+        }
         row.setOutputDurationSeconds(outInfo.getDurationSeconds()).setCodecsOut(TranscodeFn.codecs(outInfo))
             .setBytesOut(TranscodeFn.sizeOf(target));
 
@@ -489,7 +495,8 @@ public final class SegmentedMigration {
         }
         MigrationResult r = row.setStatus("ok").setReason(null).setStage(null)
             .setMessage("stitched from " + parts.size() + " segments"
-                + (first.dropped().isEmpty() ? "" : "; dropped " + first.dropped())).build();
+                + (first.dropped().isEmpty() ? "" : "; dropped " + first.dropped())
+                + (rotationNote == null ? "" : "; " + rotationNote)).build();
         TranscodeFn.commit(outputRoot, target, output, r);
         area.delete();
         return r;

@@ -250,11 +250,20 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
       return fail(row, Stage.TRANSCODE, FailureReason.UNSUPPORTED_CODEC, "the source's "
           + (srcVideo && !t.video() ? "video" : "audio") + " stream produced no decoded output here");
     }
+    int rotation = rotation(src);
+    String rotationNote = keepRotation(profile, target, rotation);
+    if (rotationNote != null) {
+      notes.add(rotationNote);
+    }
     ProbeOutcome probedOut = prober.probe(target, target.toUri().toString(), sizeOf(target));
     if (!probedOut.succeeded()) {
       return fail(row, Stage.VERIFY, FailureReason.CORRUPT, "output does not probe: " + probedOut.message());
     }
     MediaInfo out = probedOut.media();
+    if (rotationNote == null && rotation(out) != rotation) {
+      return fail(row, Stage.VERIFY, FailureReason.INTERNAL,
+          "the output shows a rotation of " + rotation(out) + " degrees, the source " + rotation);
+    }
     row.setOutputDurationSeconds(out.getDurationSeconds()).setCodecsOut(codecs(out)).setBytesOut(sizeOf(target));
     if (t.video()) {
       FrameComparison.Result cmp = FrameComparison.compare(source, target, t.geometry().width(), t.geometry().height(), watchdog);
@@ -287,6 +296,37 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
    * Per stream, from a parse-only pass over both files (first to last timestamp): audio within 50 ms
    * of the source's, video within one frame. Null when fine.
    */
+  /** The first video stream's display rotation (clockwise degrees), 0 when none. */
+  static int rotation(MediaInfo m) {
+    for (dev.gstbeam.model.Stream s : m.getStreams()) {
+      if ("video".equals(s.getType())) {
+        return s.getRotation() == null ? 0 : s.getRotation();
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * Keeps the source's display rotation: written into an MP4 output's track matrix (GStreamer 1.22's
+   * mp4mux drops it); Matroska and WebM have no standard field for it, which the returned note says.
+   */
+  static String keepRotation(Profile profile, Path target, int rotation) throws java.io.UncheckedIOException {
+    if (rotation == 0) {
+      return null;
+    }
+    if (!profile.container().equals("mp4")) {
+      return "rotation of " + rotation + " degrees not kept (" + profile.container() + " has no standard field for it)";
+    }
+    try {
+      if (!dev.gstbeam.internal.segment.Mp4Rotation.set(target, rotation)) {
+        return "rotation of " + rotation + " degrees not kept (no video track header found)";
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return null;
+  }
+
   static String durationProblem(Path source, Path target, MediaInfo src, boolean video, boolean audio, Duration watchdog) {
     StreamScan.Result a = StreamScan.scan(source, true, watchdog);
     StreamScan.Result b = StreamScan.scan(target, true, watchdog);

@@ -487,6 +487,9 @@ public final class GstProber implements AutoCloseable {
       Boolean interlaced = FfprobeVocabulary.interlaced(caps.string("interlace-mode"));
       b.setInterlaced(interlaced != null ? interlaced : leaf.interlaced());
       b.setBitDepth(FfprobeVocabulary.videoBitDepth(caps, codec));
+      int[] par = caps.fraction("pixel-aspect-ratio");
+      b.setSampleAspectRatio(par != null && par[0] > 0 && par[1] > 0 ? par[0] + ":" + par[1] : null);
+      b.setColorRange(FfprobeVocabulary.colorRange(caps.string("colorimetry")));
       Integer rotation =
           leaf.tags() == null
               ? null

@@ -489,6 +489,25 @@ public final class FfprobeVocabulary {
     }
   }
 
+  /**
+   * ffprobe's color_range from GStreamer's colorimetry: {@code pc} for full range (the first of the four
+   * numbers is 1, or the named sRGB), {@code tv} for limited (2, or the named bt601/bt709/bt2020/...
+   * colorimetries, all limited); null when unknown.
+   */
+  public static String colorRange(String colorimetry) {
+    if (colorimetry == null || colorimetry.isEmpty()) {
+      return null;
+    }
+    if (colorimetry.matches("[0-9]+:[0-9]+:[0-9]+:[0-9]+")) {
+      return switch (colorimetry.charAt(0)) {
+        case '1' -> "pc";
+        case '2' -> "tv";
+        default -> null;
+      };
+    }
+    return colorimetry.equalsIgnoreCase("sRGB") ? "pc" : colorimetry.startsWith("bt") || colorimetry.startsWith("smpte") ? "tv" : null;
+  }
+
   /** True for interlace modes other than progressive. */
   public static Boolean interlaced(String interlaceMode) {
     if (interlaceMode == null) {

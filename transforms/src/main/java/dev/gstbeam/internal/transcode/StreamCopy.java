@@ -13,7 +13,7 @@ import java.util.Locale;
  *
  * <p>Video is copied when the profile's copy mode is {@code auto} and the stream has the profile's codec
  * in the profile's flavour (H.264 High, HEVC Main, VP9 profile 0, AV1 Main), 8 bits per sample, progressive,
- * even dimensions, at most the profile's height, no fixed output frame rate is asked, and its bitrate
+ * square pixels, even dimensions, at most the profile's height, no fixed output frame rate is asked, and its bitrate
  * (the stream's, or else the whole file's, an upper bound) is known and not above what the profile would spend: 1.2 times the profile's bitrate when it has one,
  * otherwise {@link #MAX_COPY_BITS_PER_PIXEL} bits per pixel per frame (a constant-quality encode at the
  * built-in levels lands well under it; a camera original at 50 Mb/s does not, and is re-encoded).
@@ -92,6 +92,10 @@ public final class StreamCopy {
       return false;
     }
     if (p.frameRate() > 0) {
+      return false;
+    }
+    // Square pixels, as a re-encode gives (the profile promises them).
+    if (v.getSampleAspectRatio() != null && !v.getSampleAspectRatio().equals("1:1")) {
       return false;
     }
     if (bitRate == null || bitRate <= 0) {

@@ -1,6 +1,7 @@
 package dev.gstbeam.internal.probe;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.junit.Assert.assertEquals;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -93,5 +94,16 @@ public class FfprobeVocabularyTest {
     assertThat(TagNames.storedDefault("mp4"), equalTo("und"));
     assertThat(TagNames.storedDefault("matroska"), equalTo("eng"));
     assertThat(TagNames.storedDefault("mpegts"), nullValue());
+  }
+
+  @Test
+  public void colorRangeFromColorimetry() {
+    assertEquals("pc", FfprobeVocabulary.colorRange("1:4:16:3")); // a phone's full-range H.264
+    assertEquals("tv", FfprobeVocabulary.colorRange("2:4:5:4"));
+    assertEquals("tv", FfprobeVocabulary.colorRange("bt709"));
+    assertEquals("tv", FfprobeVocabulary.colorRange("bt2100-pq"));
+    assertEquals("pc", FfprobeVocabulary.colorRange("sRGB"));
+    assertEquals(null, FfprobeVocabulary.colorRange("0:4:16:3"));
+    assertEquals(null, FfprobeVocabulary.colorRange(null));
   }
 }

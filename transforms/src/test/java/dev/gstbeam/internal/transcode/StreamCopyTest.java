@@ -70,6 +70,11 @@ public class StreamCopyTest {
     assertFalse(copies(H264, video("h264", "high", 1_000_000).setInterlaced(true)));
     assertFalse(copies(H264, video("h264", "high", 1_000_000).setInterlaced(null)));
     assertFalse(copies(H264, video("h264", "high", 1_000_000).setWidth(1279)));
+    assertTrue(copies(H264, video("h264", "high", 1_000_000).setSampleAspectRatio("1:1").setColorRange("tv")));
+    assertFalse(copies(H264, video("h264", "high", 1_000_000).setSampleAspectRatio("64:45"))); // anamorphic
+    // Full range (yuvj420p) is kept by a re-encode too (GStreamer 1.22's videoconvert skips range-only
+    // conversions), so it does not stop a copy.
+    assertTrue(copies(H264, video("h264", "high", 1_000_000).setColorRange("pc")));
     assertFalse(copies(H264, video("h264", "high", 4_000_000).setWidth(1920).setHeight(1200))); // over 1080 lines
     assertFalse(copies(Profiles.fromJson("{\"video\":{\"frame_rate\":25}}"), video("h264", "high", 1_000_000)));
     assertFalse(copies(Profiles.fromJson("{\"video\":{\"max_height\":480}}"), video("h264", "high", 1_000_000)));

@@ -1,0 +1,171 @@
+package dev.gstbeam.internal.segment;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a display rotation into an MP4's video track header (the {@code tkhd} matrix), in place.
+ *
+ * <p>GStreamer 1.22's mp4mux receives the source's {@code image-orientation} tag on its video pad but
+ * writes an identity matrix (measured: a phone's portrait clip, rotate-90 in, no display matrix out),
+ * so a portrait video came out lying on its side. The pixels are not turned; players turn them, as
+ * they did for the source. Pure Java over the file's boxes; only the 36 matrix bytes change.
+ */
+public final class Mp4Rotation {
+  private Mp4Rotation() {}
+
+  /**
+   * Sets the first video track's matrix to show it turned {@code degrees} clockwise (0, 90, 180 or 270,
+   * as the probe's {@code rotation} and GStreamer's {@code rotate-N} tags count). Whether it was written.
+   */
+  public static boolean set(Path file, int degrees) throws IOException {
+    int[] m = matrix(degrees);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long[] moov = findTopLevel(ch, "moov");
+      if (moov == null || moov[1] > Integer.MAX_VALUE) {
+        return false;
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) moov[1]);
+      while (buf.hasRemaining() && ch.read(buf, moov[0] + buf.position()) >= 0) {
+        // fill
+      }
+      int tkhd = videoTkhd(buf);
+      if (tkhd < 0) {
+        return false;
+      }
+      int version = buf.get(tkhd + 8);
+      int at = tkhd + (version == 1 ? 60 : 48);
+      ByteBuffer bytes = ByteBuffer.allocate(36);
+      for (int v : m) {
+        bytes.putInt(v);
+      }
+      bytes.flip();
+      ch.write(bytes, moov[0] + at);
+      return true;
+    }
+  }
+
+  /** The 3x3 matrix {a b u; c d v; x y w} as stored: 16.16 fixed point, u/v/w 2.30. */
+  static int[] matrix(int degrees) {
+    int one = 1 << 16;
+    int w = 1 << 30;
+    return switch (Math.floorMod(degrees, 360)) {
+      case 0 -> new int[] {one, 0, 0, 0, one, 0, 0, 0, w};
+      case 90 -> new int[] {0, one, 0, -one, 0, 0, 0, 0, w};
+      case 180 -> new int[] {-one, 0, 0, 0, -one, 0, 0, 0, w};
+      case 270 -> new int[] {0, -one, 0, one, 0, 0, 0, 0, w};
+      default -> throw new IllegalArgumentException("rotation must be 0, 90, 180 or 270: " + degrees);
+    };
+  }
+
+  /** The clockwise display rotation a matrix means (as {@link #matrix} writes them), or -1. */
+  static int degrees(int[] m) {
+    for (int d : new int[] {0, 90, 180, 270}) {
+      int[] r = matrix(d);
+      if (r[0] == m[0] && r[1] == m[1] && r[3] == m[3] && r[4] == m[4]) {
+        return d;
+      }
+    }
+    return -1;
+  }
+
+  /** The rotation the first video track's matrix shows, or -1 (no video track, or another transform). */
+  public static int read(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long[] moov = findTopLevel(ch, "moov");
+      if (moov == null || moov[1] > Integer.MAX_VALUE) {
+        return -1;
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) moov[1]);
+      while (buf.hasRemaining() && ch.read(buf, moov[0] + buf.position()) >= 0) {
+        // fill
+      }
+      int tkhd = videoTkhd(buf);
+      if (tkhd < 0) {
+        return -1;
+      }
+      int at = tkhd + (buf.get(tkhd + 8) == 1 ? 60 : 48);
+      int[] m = new int[9];
+      for (int i = 0; i < 9; i++) {
+        m[i] = buf.getInt(at + 4 * i);
+      }
+      return degrees(m);
+    }
+  }
+
+  /** Position and size of the first top-level box of this type. */
+  private static long[] findTopLevel(FileChannel ch, String wanted) throws IOException {
+    long pos = 0;
+    long size = ch.size();
+    while (pos + 8 <= size) {
+      ByteBuffer h = ByteBuffer.allocate(16);
+      ch.read(h, pos);
+      long boxSize = h.getInt(0) & 0xffffffffL;
+      int header = 8;
+      if (boxSize == 1) {
+        boxSize = h.getLong(8);
+        header = 16;
+      } else if (boxSize == 0) {
+        boxSize = size - pos;
+      }
+      if (boxSize < header) {
+        return null;
+      }
+      if (type(h, 4).equals(wanted)) {
+        return new long[] {pos, boxSize};
+      }
+      pos += boxSize;
+    }
+    return null;
+  }
+
+  /** In moov (the buffer), the tkhd of the first trak whose handler is {@code vide}; -1 if none. */
+  private static int videoTkhd(ByteBuffer moov) {
+    int pos = 8;
+    while (pos + 8 <= moov.limit()) {
+      long size = moov.getInt(pos) & 0xffffffffL;
+      if (size < 8 || pos + size > moov.limit()) {
+        return -1;
+      }
+      if (type(moov, pos + 4).equals("trak")) {
+        int tkhd = child(moov, pos, (int) size, "tkhd");
+        int mdia = child(moov, pos, (int) size, "mdia");
+        if (tkhd >= 0 && mdia >= 0) {
+          int hdlr = child(moov, mdia, moov.getInt(mdia), "hdlr");
+          if (hdlr >= 0 && type(moov, hdlr + 16).equals("vide")) {
+            return tkhd;
+          }
+        }
+      }
+      pos += (int) size;
+    }
+    return -1;
+  }
+
+  private static int child(ByteBuffer buf, int parent, int parentSize, String wanted) {
+    int pos = parent + 8;
+    int end = parent + parentSize;
+    while (pos + 8 <= end) {
+      long size = buf.getInt(pos) & 0xffffffffL;
+      if (size < 8 || pos + size > end) {
+        return -1;
+      }
+      if (type(buf, pos + 4).equals(wanted)) {
+        return pos;
+      }
+      pos += (int) size;
+    }
+    return -1;
+  }
+
+  private static String type(ByteBuffer buf, int at) {
+    byte[] t = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      t[i] = buf.get(at + i);
+    }
+    return new String(t, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+}
