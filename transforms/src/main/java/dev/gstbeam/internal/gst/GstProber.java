@@ -112,6 +112,13 @@ public final class GstProber implements AutoCloseable {
     if (patient != null && patient.succeeded()) {
       return patient;
     }
+    if (patient == null) {
+      // It parses, but no decoding pipeline prerolls, even given time (a WAV whose LIST chunk claims 0
+      // bytes: wavparse pushes data before its segment and decodebin waits for ever). Nothing would
+      // decode it, a transcode included: not a catalog record.
+      return ProbeOutcome.failed(FailureReason.TIMEOUT, "the file parses, but decoding did not start within "
+          + discovererTimeouts(timeout)[1].toMillis() + " ms");
+    }
     Topology topology = new Topology();
     mergeScan(topology, scan);
     GstStructureText tags = bus.tags().isEmpty() ? null : bus.tags().get(0);
