@@ -60,13 +60,20 @@ public final class GstRuntime {
   /**
    * a52dec (liba52) corrupts the heap on damaged AC-3 and takes the whole JVM down (found by fuzzing:
    * testdata/fuzz, the .ps fixtures); FFmpeg's AC-3 decoder, the one the ffmpeg/ffprobe oracle uses,
-   * reads the same inputs. When both are here, a52dec goes below it.
+   * reads the same inputs. When both are here, a52dec goes below it. Likewise dtsdec below avdec_dca.
    */
   static void preferRobustDecoders() {
-    org.freedesktop.gstreamer.ElementFactory a52 = org.freedesktop.gstreamer.ElementFactory.find("a52dec");
-    org.freedesktop.gstreamer.ElementFactory av = org.freedesktop.gstreamer.ElementFactory.find("avdec_ac3");
-    if (a52 != null && av != null && a52.getRank() >= av.getRank()) {
-      a52.setRank(Math.max(0, av.getRank() - 1));
+    below("a52dec", "avdec_ac3");
+    // dtsdec (libdca) prints "Stream with high frequencies VQ coding" to the process's stdout for every
+    // such DTS stream (the demo's output was full of it); FFmpeg's DTS decoder is the oracle's and quiet.
+    below("dtsdec", "avdec_dca");
+  }
+
+  private static void below(String demoted, String preferred) {
+    org.freedesktop.gstreamer.ElementFactory d = org.freedesktop.gstreamer.ElementFactory.find(demoted);
+    org.freedesktop.gstreamer.ElementFactory p = org.freedesktop.gstreamer.ElementFactory.find(preferred);
+    if (d != null && p != null && d.getRank() >= p.getRank()) {
+      d.setRank(Math.max(0, p.getRank() - 1));
     }
   }
 
