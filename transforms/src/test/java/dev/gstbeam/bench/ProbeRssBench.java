@@ -67,6 +67,7 @@ public final class ProbeRssBench {
     long warmTrimmed = -1;
     long lastRss = -1;
     long maxRss = -1;
+    long minRss = Long.MAX_VALUE;
     int maxAt = -1;
     long lastTrimmed = -1;
     long maxTrimmed = -1;
@@ -94,15 +95,16 @@ public final class ProbeRssBench {
       }
       if (checkpoints.contains(n)) {
         System.gc();
-        long rss = rssKib();
+        long gcRss = rssKib();
+        long rss = settledRssKib(gcRss);
         // Extra trim, bench only (the next checkpoint is hundreds of probes away, malloc's cache refills
         // within about a hundred): the second column, live native memory.
         NativeHeap.trim();
         long trimmed = rssKib();
         System.out.printf(
-            "probes=%d transcodes=%d rss_kib=%d rss_trimmed_kib=%d heap_used_kib=%d ok=%d failed=%d"
-                + " transcode_failed=%d elapsed_s=%.1f%n",
-            n, transcoded, rss, trimmed,
+            "probes=%d transcodes=%d rss_kib=%d rss_trimmed_kib=%d rss_at_gc_kib=%d heap_used_kib=%d ok=%d"
+                + " failed=%d transcode_failed=%d elapsed_s=%.1f%n",
+            n, transcoded, rss, trimmed, gcRss,
             (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1024,
             ok, failed, transcodeFailed, (System.nanoTime() - start) / 1e9);
         if (n == warmup) {
@@ -113,6 +115,7 @@ public final class ProbeRssBench {
             maxRss = rss;
             maxAt = n;
           }
+          minRss = Math.min(minRss, rss);
           maxTrimmed = Math.max(maxTrimmed, trimmed);
           lastRss = rss;
           lastTrimmed = trimmed;
@@ -129,7 +132,31 @@ public final class ProbeRssBench {
           pct(lastTrimmed, warmTrimmed));
       System.out.printf("max after warm-up (at %d probes) vs warm-up: rss %+.1f %% (max trimmed %+.1f %%)%n", maxAt,
           pct(maxRss, warmRss), pct(maxTrimmed, warmTrimmed));
+      System.out.printf("checkpoints after warm-up: rss %d..%d MB (max %+.1f %% over min)%n", minRss / 1024,
+          maxRss / 1024, pct(maxRss, minRss));
     }
+  }
+
+  /**
+   * RSS once it stops moving after a full GC: G1 gives unused heap regions back on a thread of its own
+   * right after the collection (tens of MB here), so a reading taken at once depends on how far it got.
+   * Nothing else runs meanwhile (no probe, no transcode, so no trim by the library either).
+   */
+  static long settledRssKib(long previous) throws IOException {
+    for (int i = 0; i < 25; i++) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      long now = rssKib();
+      if (Math.abs(now - previous) < 512) {
+        return now;
+      }
+      previous = now;
+    }
+    return previous;
   }
 
   private static double pct(long v, long base) {
