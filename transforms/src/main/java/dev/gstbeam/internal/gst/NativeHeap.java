@@ -24,9 +24,12 @@ import org.slf4j.LoggerFactory;
  * when GStreamer is initialised. glibc serves a block of 128 KiB or more with its own mapping, returned
  * to the system when freed, but it raises that threshold (up to 32 MiB) each time such a block is freed.
  * Demuxed frames, decoded pictures, encoder buffers: after a few pipelines, blocks of megabytes come from
- * the arenas instead and, freed, stay there as malloc's cache until the next trim. Between two trims
- * the process RSS swung by up to ~150 MB (5,000 probes and 200 transcodes, docs/BENCHMARKS.md); with the
- * threshold held at glibc's initial 128 KiB it stays within a few MB, and no trim is needed for it.
+ * the arenas instead and, freed, stay there as malloc's cache until the next trim, fragmented. Over
+ * 5,000 probes and 200 transcodes in one JVM (bench/probe-rss.sh, docs/BENCHMARKS.md) RSS grew 21 %
+ * after warm-up (296 to 358 MB); with the threshold held at glibc's initial 128 KiB it stayed within
+ * 1.6-3.3 % (212-221 MB), for about 15 % more CPU (system time: mapping and faulting those blocks in)
+ * and, on a loaded 2-core machine, probing that took longer in wall time (the trade-off is measured in
+ * docs/BENCHMARKS.md; {@code MALLOC_MMAP_THRESHOLD_} in the environment overrides it).
  */
 public final class NativeHeap {
   private static final Logger LOG = LoggerFactory.getLogger(NativeHeap.class);
