@@ -33,6 +33,7 @@ public final class GstRuntime {
         throw failure;
       }
       try {
+        NativeHeap.fixMmapThreshold(); // before GStreamer allocates; again per classloader: idempotent
         if (!Gst.isInitialized()) {
           NativeHeap.checkArenaLimit();
           Gst.init(Version.of(1, 16), "gstbeam");
