@@ -14,7 +14,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.freedesktop.gstreamer.Buffer;
-import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.FlowReturn;
@@ -200,12 +199,7 @@ public final class FrameComparison {
 
     boolean[] linked = new boolean[1];
     Element.PAD_ADDED onPad = (element, pad) -> {
-      Caps caps = pad.getCurrentCaps();
-      String text = caps == null ? "" : caps.toString();
-      if (caps != null) {
-        caps.dispose();
-      }
-      GstStructureText c = GstStructureText.parse(text);
+      GstStructureText c = GstStructureText.parse(Pads.currentCapsText(pad));
       synchronized (linked) {
         if (!c.name().equals("video/x-raw") || linked[0]) {
           return;

@@ -23,6 +23,12 @@ final class GstNative {
 
     void gst_caps_unref(Pointer caps);
 
+    /** transfer full (or null). */
+    Pointer gst_pad_get_current_caps(Pointer pad);
+
+    /** transfer full. */
+    Pointer gst_pad_query_caps(Pointer pad, Pointer filter);
+
     /** transfer full: free with g_free. */
     Pointer gst_tag_list_to_string(Pointer tagList);
 

@@ -10,7 +10,6 @@ import java.util.EnumSet;
 import java.util.List;
 import org.freedesktop.gstreamer.Buffer;
 import org.freedesktop.gstreamer.BufferFlags;
-import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.Pad;
@@ -56,10 +55,9 @@ public final class StreamScan {
     /** Caps may be set on a pad only after it is added (tsdemux): learn them from the pad later. */
     void learnCaps(Pad pad) {
       if (caps == null || caps.isEmpty()) {
-        Caps c = pad.getCurrentCaps();
-        if (c != null) {
-          caps = c.toString();
-          c.dispose();
+        String c = Pads.currentCapsText(pad);
+        if (!c.isEmpty()) {
+          caps = c;
         }
       }
     }
@@ -216,11 +214,7 @@ public final class StreamScan {
       // A stream pad (from the demuxer, or from parsebin): record it and give it a sink.
       Element.PAD_ADDED toSink =
           (element, pad) -> {
-            Caps caps = pad.getCurrentCaps();
-            String capsText = caps == null ? "" : caps.toString();
-            if (caps != null) {
-              caps.dispose();
-            }
+            String capsText = Pads.currentCapsText(pad);
             ScannedStream stream = new ScannedStream(streams.size(), capsText);
             streams.add(stream);
             pads.add(pad);
@@ -329,15 +323,8 @@ public final class StreamScan {
       }
       Pad pad = typefind.getStaticPad("src");
       try {
-        Caps caps = pad.getCurrentCaps();
-        if (caps == null) {
-          return new TypeFound(null, outcome);
-        }
-        try {
-          return new TypeFound(caps.toString(), outcome);
-        } finally {
-          caps.dispose();
-        }
+        String caps = Pads.currentCapsText(pad);
+        return new TypeFound(caps.isEmpty() ? null : caps, outcome);
       } finally {
         // Pad wrappers are not disposed by hand: gst1-java-core caches wrappers by native address,
         // and a disposed one can be handed back for a new pad at a reused address ("Native object

@@ -14,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.freedesktop.gstreamer.Caps;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
 import org.freedesktop.gstreamer.Pad;
@@ -40,6 +39,11 @@ import org.freedesktop.gstreamer.glib.Natives;
  */
 public final class Transcoder {
   private Transcoder() {}
+
+  /** decodebin's default stop caps in GStreamer 1.22 (gst-inspect-1.0 decodebin). */
+  static final String DECODEBIN_DEFAULT_CAPS = "video/x-raw(ANY); audio/x-raw(ANY); text/x-raw(ANY); subpicture/x-dvd;"
+      + " subpicture/x-dvb; subpicture/x-xsub; subpicture/x-pgs; closedcaption/x-cea-608; closedcaption/x-cea-708;"
+      + " application/x-onvif-metadata";
 
   /** A transcode whose position does not advance for this long is stuck (a damaged input). */
   static final Duration STALL = Duration.ofSeconds(30);
@@ -115,13 +119,10 @@ public final class Transcoder {
       Element decode = session.add("decodebin");
       String copiedVideo = copy.video() ? StreamCopy.videoCaps(profile.videoCodec()) : null;
       if (copiedVideo != null) {
-        // decodebin's own raw caps plus the copied codec's (our constant): that pad comes out encoded.
-        Caps raw = (Caps) decode.get("caps");
-        String rawText = raw == null ? "video/x-raw(ANY); audio/x-raw(ANY); text/x-raw(ANY)" : raw.toString();
-        if (raw != null) {
-          raw.dispose();
-        }
-        setArg(decode, "caps", rawText + "; " + copiedVideo);
+        // decodebin's default caps (GStreamer 1.22) plus the copied codec's, all our constants: that pad
+        // comes out encoded. (Not read from the property: caps are shared objects, and gst1-java-core's
+        // cached wrappers for them are not safe across threads, see Pads.currentCapsText.)
+        setArg(decode, "caps", DECODEBIN_DEFAULT_CAPS + "; " + copiedVideo);
       }
       EncoderSettings.ElementSpec muxSpec = EncoderSettings.muxer(profile);
       Element mux = session.add(muxSpec.factory());
@@ -132,12 +133,7 @@ public final class Transcoder {
         return failed(FailureReason.INTERNAL, "cannot link filesrc/decodebin or muxer/filesink");
       }
       Element.PAD_ADDED onPad = (element, pad) -> {
-        Caps caps = pad.getCurrentCaps();
-        String capsText = caps == null ? "" : caps.toString();
-        if (caps != null) {
-          caps.dispose();
-        }
-        GstStructureText c = GstStructureText.parse(capsText);
+        GstStructureText c = GstStructureText.parse(Pads.currentCapsText(pad));
         try {
           synchronized (have) {
             if (c.name().equals("video/x-raw") && !have[0]) {
