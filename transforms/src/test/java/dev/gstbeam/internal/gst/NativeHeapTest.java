@@ -1,5 +1,6 @@
 package dev.gstbeam.internal.gst;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeFalse;
@@ -27,30 +28,52 @@ public class NativeHeapTest {
   }
 
   /**
-   * What the threshold is for: after a large mapped block is freed (glibc would raise its threshold to
-   * that block's size), a 16 MiB block is still a mapping of its own. (A smaller one may legitimately
-   * come from a free chunk already in an arena, whatever the threshold.) Read from the chunk header:
-   * glibc's IS_MMAPPED bit, 0x2 in the size word just before the pointer.
+   * What the threshold is for: after a large mapped block is freed (glibc raises its threshold to that
+   * block's size), a 16 MiB block is still a mapping of its own, where without the fix it comes from an
+   * arena. Checked in a fresh JVM each way, since in this one earlier tests leave free arena space that
+   * can serve a large block whatever the threshold. Read from the chunk header: glibc's IS_MMAPPED bit,
+   * 0x2 in the size word just before the pointer.
    */
   @Test
-  public void largeBlocksStayMappedAfterALargerOneIsFreed() {
+  public void largeBlocksStayMappedAfterALargerOneIsFreed() throws Exception {
     assumeTrue(Platform.isLinux() && Platform.is64Bit());
     assumeFalse("the environment tunes malloc itself", NativeHeap.tunedByUser(System.getenv()));
-    NativeHeap.fixMmapThreshold();
-    long huge = Native.malloc(40L << 20); // above glibc's largest threshold: always a mapping
-    assumeTrue(huge != 0);
-    assumeTrue("not glibc's malloc", mapped(huge));
-    Native.free(huge);
-    // Freeing a mapped block of up to 32 MiB is what raises glibc's threshold (when not fixed).
-    Native.free(Native.malloc(30L << 20));
-    long block = Native.malloc(16L << 20);
-    long small = Native.malloc(64 << 10);
-    try {
-      assertTrue("a 16 MiB block came from an arena: the threshold rose", mapped(block));
-      assertFalse("a 64 KiB block should come from an arena", mapped(small));
-    } finally {
+    String unfixed = inFreshJvm("nofix");
+    assumeFalse("not glibc's malloc", unfixed.equals("not-glibc"));
+    assertEquals("without the fix, glibc's threshold rises and the block comes from an arena", "arena", unfixed);
+    assertEquals("with the threshold held, the block is a mapping of its own", "mapped", inFreshJvm("fix"));
+  }
+
+  private static String inFreshJvm(String mode) throws Exception {
+    java.util.List<String> cmd = java.util.List.of(
+        java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Child.class.getName(), mode);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES"));
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(1, java.util.concurrent.TimeUnit.MINUTES));
+    String[] lines = out.split("\n");
+    return lines[lines.length - 1].trim();
+  }
+
+  /** The check itself, in its own JVM: prints mapped, arena or not-glibc. */
+  public static final class Child {
+    public static void main(String[] args) {
+      if (args[0].equals("fix")) {
+        NativeHeap.fixMmapThreshold();
+      }
+      long huge = Native.malloc(40L << 20); // above glibc's largest threshold: always a mapping
+      if (huge == 0 || !mapped(huge)) {
+        System.out.println("not-glibc");
+        return;
+      }
+      Native.free(huge);
+      // Freeing a mapped block of up to 32 MiB is what raises glibc's threshold (when not fixed).
+      Native.free(Native.malloc(30L << 20));
+      long block = Native.malloc(16L << 20);
+      System.out.println(mapped(block) ? "mapped" : "arena");
       Native.free(block);
-      Native.free(small);
     }
   }
 
