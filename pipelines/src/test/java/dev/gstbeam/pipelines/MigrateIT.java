@@ -217,7 +217,7 @@ public class MigrateIT {
   }
 
   /** ffprobe's display-matrix rotation of the first video stream ("" when none). */
-  private static String displayRotation(Path file) throws IOException, InterruptedException {
+  static String displayRotation(Path file) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
         "stream_side_data=rotation", "-of", "csv=p=0", file.toString()).redirectErrorStream(true).start();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -88,9 +88,12 @@ public class MigrateSegmentsIT {
   }
 
   @Test
-  public void aSegmentCutShortIsRetriedAlone() throws Exception {
+  public void aSegmentCutShortIsRetriedAloneAndRotationSurvivesTheStitch() throws Exception {
     Path in = TMP.newFolder("fault-in").toPath();
     Files.copy(inputs.resolve("h264 bframes.mp4"), in.resolve("h264 bframes.mp4"));
+    // Shown turned 90 degrees, as phones write it: the stitched output must keep that too.
+    dev.gstbeam.internal.segment.Mp4Rotation.set(in.resolve("h264 bframes.mp4"), 90);
+    assertEquals("-90", MigrateIT.displayRotation(in.resolve("h264 bframes.mp4")));
     Path out = TMP.newFolder("fault-out").toPath();
     CliIT.Run r = CliIT.gstbeam("-Dgstbeam.test.segmentFault=2:40", "migrate", "--input", in.toString(),
         "--output", out.toString(), "--segment-seconds", "10", "--preset", "veryfast");
@@ -101,6 +104,7 @@ public class MigrateSegmentsIT {
       assertEquals("segment " + s, s.get("index").asInt() == 2 ? 2 : 1, s.get("attempts").asInt());
     }
     assertEquals(2, row.get("attempts").asInt());
+    assertEquals("-90", MigrateIT.displayRotation(Path.of(URI.create(row.get("output_uri").asText()))));
     check(row, 25, 32);
   }
 

@@ -79,7 +79,9 @@ public final class Ffmpeg {
   public static double[] framePsnr(Path source, Path output, int w, int h, Path statsFile)
       throws IOException, InterruptedException {
     String stats = statsFile.toString().replace("\\", "\\\\").replace(":", "\\:").replace("'", "\\'");
-    Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-hide_banner", "-i", output.toString(), "-i", source.toString(),
+    // Frames as stored (no autorotation, which would turn a rotated pair but not the size given here).
+    Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-hide_banner", "-noautorotate", "-i", output.toString(),
+        "-noautorotate", "-i", source.toString(),
         "-lavfi", "[1:v]yadif=mode=send_frame:parity=auto:deint=interlaced,scale=" + w + ":" + h
             + ",setsar=1,format=yuv420p,settb=1/1000,setpts=N[ref];[0:v]format=yuv420p,settb=1/1000,setpts=N[main];[main][ref]psnr=stats_file='"
             + stats + "'",
