@@ -310,7 +310,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
    * Keeps the source's display rotation: written into an MP4 output's track matrix (GStreamer 1.22's
    * mp4mux drops it); Matroska and WebM have no standard field for it, which the returned note says.
    */
-  static String keepRotation(Profile profile, Path target, int rotation) throws java.io.UncheckedIOException {
+  static String keepRotation(Profile profile, Path target, int rotation) {
     if (rotation == 0) {
       return null;
     }

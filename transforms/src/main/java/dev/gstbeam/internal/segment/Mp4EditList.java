@@ -23,35 +23,13 @@ public final class Mp4EditList {
   /** Whether the file was changed. */
   public static boolean extendToLastSample(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      long moovAt = -1;
-      long moovSize = 0;
-      long pos = 0;
-      long size = ch.size();
-      while (pos + 8 <= size) {
-        ByteBuffer h = read(ch, pos, 16 <= size - pos ? 16 : 8);
-        long boxSize = h.getInt(0) & 0xffffffffL;
-        String type = type(h, 4);
-        int header = 8;
-        if (boxSize == 1) {
-          boxSize = h.getLong(8);
-          header = 16;
-        } else if (boxSize == 0) {
-          boxSize = size - pos;
-        }
-        if (boxSize < header) {
-          return false; // not a box structure we understand
-        }
-        if (type.equals("moov")) {
-          moovAt = pos;
-          moovSize = boxSize;
-          break;
-        }
-        pos += boxSize;
-      }
-      if (moovAt < 0 || moovSize > Integer.MAX_VALUE) {
+      long[] box = Mp4Boxes.topLevel(ch, "moov");
+      if (box == null || box[1] > Integer.MAX_VALUE) {
         return false;
       }
-      ByteBuffer moov = read(ch, moovAt, (int) moovSize);
+      long moovAt = box[0];
+      long moovSize = box[1];
+      ByteBuffer moov = Mp4Boxes.read(ch, moovAt, (int) moovSize);
       java.util.List<Boxes> traks = new java.util.ArrayList<>();
       int mvhd = findTraks(moov, 8, (int) moovSize, traks);
       if (mvhd < 0) {
@@ -85,7 +63,7 @@ public final class Mp4EditList {
       if (size < 8 || pos + size > to) {
         break;
       }
-      String type = type(buf, pos + 4);
+      String type = Mp4Boxes.type(buf, pos + 4);
       if (type.equals("mvhd")) {
         mvhd = pos;
       } else if (type.equals("trak")) {
@@ -186,7 +164,7 @@ public final class Mp4EditList {
     int pos = from;
     while (pos + 8 <= to) {
       long size = buf.getInt(pos) & 0xffffffffL;
-      String type = type(buf, pos + 4);
+      String type = Mp4Boxes.type(buf, pos + 4);
       if (size < 8 || pos + size > to) {
         return;
       }
@@ -254,24 +232,5 @@ public final class Mp4EditList {
 
   private static long ceilDiv(long a, long b) {
     return -Math.floorDiv(-a, b);
-  }
-
-  private static String type(ByteBuffer buf, int at) {
-    byte[] t = new byte[4];
-    for (int i = 0; i < 4; i++) {
-      t[i] = buf.get(at + i);
-    }
-    return new String(t, java.nio.charset.StandardCharsets.ISO_8859_1);
-  }
-
-  private static ByteBuffer read(FileChannel ch, long pos, int length) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(length);
-    while (buf.hasRemaining()) {
-      if (ch.read(buf, pos + buf.position()) < 0) {
-        break;
-      }
-    }
-    buf.flip();
-    return buf;
   }
 }

@@ -24,14 +24,11 @@ public final class Mp4Rotation {
   public static boolean set(Path file, int degrees) throws IOException {
     int[] m = matrix(degrees);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      long[] moov = findTopLevel(ch, "moov");
+      long[] moov = Mp4Boxes.topLevel(ch, "moov");
       if (moov == null || moov[1] > Integer.MAX_VALUE) {
         return false;
       }
-      ByteBuffer buf = ByteBuffer.allocate((int) moov[1]);
-      while (buf.hasRemaining() && ch.read(buf, moov[0] + buf.position()) >= 0) {
-        // fill
-      }
+      ByteBuffer buf = Mp4Boxes.read(ch, moov[0], (int) moov[1]);
       int tkhd = videoTkhd(buf);
       if (tkhd < 0) {
         return false;
@@ -75,14 +72,11 @@ public final class Mp4Rotation {
   /** The rotation the first video track's matrix shows, or -1 (no video track, or another transform). */
   public static int read(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long[] moov = findTopLevel(ch, "moov");
+      long[] moov = Mp4Boxes.topLevel(ch, "moov");
       if (moov == null || moov[1] > Integer.MAX_VALUE) {
         return -1;
       }
-      ByteBuffer buf = ByteBuffer.allocate((int) moov[1]);
-      while (buf.hasRemaining() && ch.read(buf, moov[0] + buf.position()) >= 0) {
-        // fill
-      }
+      ByteBuffer buf = Mp4Boxes.read(ch, moov[0], (int) moov[1]);
       int tkhd = videoTkhd(buf);
       if (tkhd < 0) {
         return -1;
@@ -96,32 +90,6 @@ public final class Mp4Rotation {
     }
   }
 
-  /** Position and size of the first top-level box of this type. */
-  private static long[] findTopLevel(FileChannel ch, String wanted) throws IOException {
-    long pos = 0;
-    long size = ch.size();
-    while (pos + 8 <= size) {
-      ByteBuffer h = ByteBuffer.allocate(16);
-      ch.read(h, pos);
-      long boxSize = h.getInt(0) & 0xffffffffL;
-      int header = 8;
-      if (boxSize == 1) {
-        boxSize = h.getLong(8);
-        header = 16;
-      } else if (boxSize == 0) {
-        boxSize = size - pos;
-      }
-      if (boxSize < header) {
-        return null;
-      }
-      if (type(h, 4).equals(wanted)) {
-        return new long[] {pos, boxSize};
-      }
-      pos += boxSize;
-    }
-    return null;
-  }
-
   /** In moov (the buffer), the tkhd of the first trak whose handler is {@code vide}; -1 if none. */
   private static int videoTkhd(ByteBuffer moov) {
     int pos = 8;
@@ -130,12 +98,12 @@ public final class Mp4Rotation {
       if (size < 8 || pos + size > moov.limit()) {
         return -1;
       }
-      if (type(moov, pos + 4).equals("trak")) {
+      if (Mp4Boxes.type(moov, pos + 4).equals("trak")) {
         int tkhd = child(moov, pos, (int) size, "tkhd");
         int mdia = child(moov, pos, (int) size, "mdia");
         if (tkhd >= 0 && mdia >= 0) {
           int hdlr = child(moov, mdia, moov.getInt(mdia), "hdlr");
-          if (hdlr >= 0 && type(moov, hdlr + 16).equals("vide")) {
+          if (hdlr >= 0 && Mp4Boxes.type(moov, hdlr + 16).equals("vide")) {
             return tkhd;
           }
         }
@@ -153,19 +121,11 @@ public final class Mp4Rotation {
       if (size < 8 || pos + size > end) {
         return -1;
       }
-      if (type(buf, pos + 4).equals(wanted)) {
+      if (Mp4Boxes.type(buf, pos + 4).equals(wanted)) {
         return pos;
       }
       pos += (int) size;
     }
     return -1;
-  }
-
-  private static String type(ByteBuffer buf, int at) {
-    byte[] t = new byte[4];
-    for (int i = 0; i < 4; i++) {
-      t[i] = buf.get(at + i);
-    }
-    return new String(t, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 }
