@@ -216,6 +216,31 @@ public class MigrateIT {
     checkOutput(in.resolve("portrait.mp4"), output, row, 30.0);
   }
 
+  @Test
+  public void aProfileWithItsOwnFrameRateIsVerifiedAgainstTheFramesEncoded() throws Exception {
+    // 4 s at 25 fps to a custom profile at 30 fps: 120 frames out for 100 in. Verification pairs each
+    // output frame with the frame fed to the encoder (after the rate change), not with the source's.
+    Path in = TMP.newFolder("rate").toPath();
+    Path source = in.resolve("clip25.mp4");
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-t", "4", "-c:v", "libx264", "-bf", "3", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", source.toString());
+    Path profile = TMP.newFile("h264-30fps.json").toPath();
+    Files.writeString(profile, "{\"name\": \"h264-30fps\", \"base\": \"mp4-h264-aac\", \"video\": {\"frame_rate\": 30}}");
+    Path out = TMP.newFolder("rate-out").toPath();
+    CliIT.Run r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", out.toString(), "--profile",
+        profile.toString(), "--preset", "veryfast");
+    assertEquals(r.out() + r.err(), 0, r.code());
+    JsonNode row = rows(out).get("clip25.mp4");
+    Path output = Path.of(URI.create(row.get("output_uri").asText()));
+    assertEquals("30/1", stream(ffprobe(output), "video").get("r_frame_rate").asText());
+    assertEquals(100, Ffmpeg.countFrames(source));
+    assertEquals(120, Ffmpeg.countFrames(output));
+    assertEquals(row.toString(), 100, row.get("frames_in").asLong());
+    assertEquals(row.toString(), 120, row.get("frames_out").asLong());
+    assertThat(row.get("psnr_mean").asDouble(), greaterThanOrEqualTo(30.0));
+    assertThat(row.get("output_duration_seconds").asDouble(), closeTo(4.0, 1.0 / 30));
+  }
+
   /** ffprobe's display-matrix rotation of the first video stream ("" when none). */
   static String displayRotation(Path file) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",

@@ -2,6 +2,7 @@ package dev.gstbeam.internal.beam;
 
 import dev.gstbeam.FailureReason;
 import dev.gstbeam.Stage;
+import dev.gstbeam.internal.gst.EncodeCheck;
 import dev.gstbeam.internal.gst.FrameComparison;
 import dev.gstbeam.internal.gst.GstProber;
 import dev.gstbeam.internal.worker.MigrateTask;
@@ -10,6 +11,7 @@ import dev.gstbeam.internal.gst.ProbeOutcome;
 import dev.gstbeam.internal.gst.StreamScan;
 import dev.gstbeam.internal.gst.Transcoder;
 import dev.gstbeam.internal.paths.OutputPaths;
+import dev.gstbeam.internal.transcode.FramePairs;
 import dev.gstbeam.internal.transcode.Profile;
 import dev.gstbeam.internal.transcode.StreamCopy;
 import dev.gstbeam.model.MediaInfo;
@@ -230,7 +232,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     // Stalls (no progress for 30 s) are caught separately, so a damaged file claiming hours ends early.
     Duration watchdog = Duration.ofSeconds(Math.min(6 * 3600, Math.max(120, Math.round(seconds * 20))));
     long t0 = System.nanoTime();
-    Transcoder.Outcome t = Transcoder.transcode(source, target, profile, watchdog, encoderThreads, copy);
+    Transcoder.Outcome t = Transcoder.transcode(source, target, profile, watchdog, encoderThreads, copy, true);
     row.setEncodeSeconds(Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
     // A remux: the video went through as it was (the audio, if any, re-encoded).
     row.setAction(t.videoCopied() ? "remux" : "transcode").setVideoEncoder(t.videoEncoder())
@@ -266,15 +268,18 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     }
     row.setOutputDurationSeconds(out.getDurationSeconds()).setCodecsOut(codecs(out)).setBytesOut(sizeOf(target));
     if (t.video()) {
-      FrameComparison.Result cmp = FrameComparison.compare(source, target, t.geometry().width(), t.geometry().height(), watchdog);
+      FrameComparison.Result cmp = t.check() != null && !t.check().pairs().overflowed()
+          ? checkedWhileEncoding(t.check(), target, watchdog)
+          // A copied video, or an encoder delay too long to hold its frames: decode both files again.
+          : FrameComparison.compare(source, target, t.geometry().width(), t.geometry().height(), watchdog);
       row.setFramesIn(cmp.sourceFrames()).setFramesOut(cmp.outputFrames());
       if (!cmp.ok()) {
         return fail(row, Stage.VERIFY, cmp.reason(), "output does not decode: " + cmp.message());
       }
       row.setPsnrMean(round(cmp.psnrMean())).setPsnrMin(round(cmp.psnrMin()));
-      if (cmp.sourceFrames() != cmp.outputFrames()) {
-        return fail(row, Stage.VERIFY, FailureReason.CORRUPT,
-            "frame count " + cmp.outputFrames() + " differs from the source's " + cmp.sourceFrames());
+      String countProblem = frameCountProblem(t.check(), cmp);
+      if (countProblem != null) {
+        return fail(row, Stage.VERIFY, FailureReason.CORRUPT, countProblem);
       }
       if (cmp.psnrMean() < profile.minPsnrMean() || cmp.psnrMin() < profile.minPsnrFrame()) {
         return fail(row, Stage.VERIFY, FailureReason.CORRUPT, String.format(java.util.Locale.ROOT,
@@ -290,6 +295,40 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
       row.setMessage(String.join("; ", notes));
     }
     return row.setStatus("ok").setReason(null).setStage(null).build();
+  }
+
+  /**
+   * The comparison made while encoding ({@link EncodeCheck}), completed by decoding the written file
+   * alone for its frame count (what the muxer kept is what players show).
+   */
+  static FrameComparison.Result checkedWhileEncoding(EncodeCheck.Result check, Path target, Duration watchdog) {
+    FrameComparison.Result written = FrameComparison.countFrames(target, watchdog);
+    FramePairs.Result p = check.pairs();
+    return new FrameComparison.Result(written.ok(), written.reason(), written.message(), check.sourceFrames(),
+        written.outputFrames(), p.psnrMean(), p.psnrMin());
+  }
+
+  /**
+   * Null when the output has as many frames as it should: the source's, or with a fixed output frame
+   * rate the encoder's input's; and, when checked while encoding, every frame fed to the encoder came out
+   * of it. Else what differs.
+   */
+  static String frameCountProblem(EncodeCheck.Result check, FrameComparison.Result cmp) {
+    if (check == null || check.pairs().overflowed()) {
+      return cmp.sourceFrames() == cmp.outputFrames() ? null
+          : "frame count " + cmp.outputFrames() + " differs from the source's " + cmp.sourceFrames();
+    }
+    FramePairs.Result p = check.pairs();
+    if (p.decodedFrames() != p.referenceFrames()) {
+      return "the encoder gave " + p.decodedFrames() + " frames for " + p.referenceFrames() + " fed to it";
+    }
+    if (cmp.outputFrames() == p.referenceFrames()) {
+      return null;
+    }
+    return p.referenceFrames() == cmp.sourceFrames()
+        ? "frame count " + cmp.outputFrames() + " differs from the source's " + cmp.sourceFrames()
+        : "frame count " + cmp.outputFrames() + " differs from the " + p.referenceFrames()
+            + " frames encoded (the source's " + cmp.sourceFrames() + " at the profile's frame rate)";
   }
 
   /**

@@ -19,6 +19,7 @@ public final class ElementRegistry {
   private final Map<String, Boolean> elements = new ConcurrentHashMap<>();
   private final Map<String, Boolean> decoders = new ConcurrentHashMap<>();
   private final Map<String, java.util.Optional<String>> demuxers = new ConcurrentHashMap<>();
+  private final Map<String, java.util.Optional<String>> bestDecoders = new ConcurrentHashMap<>();
 
   private ElementRegistry() {}
 
@@ -66,12 +67,23 @@ public final class ElementRegistry {
     return demuxers.computeIfAbsent(cacheKey(capsString), this::lookUpDemuxer);
   }
 
+  /**
+   * The highest-ranked decoder that accepts these caps (our constant caps of an encoded format), or
+   * empty when none is registered: the one decodebin would plug.
+   */
+  public java.util.Optional<String> decoderFor(String capsString) {
+    return bestDecoders.computeIfAbsent(cacheKey(capsString), k -> best(k, ElementFactory.ListType.DECODER));
+  }
+
   private java.util.Optional<String> lookUpDemuxer(String capsString) {
+    return best(capsString, ElementFactory.ListType.DEMUXER);
+  }
+
+  private static java.util.Optional<String> best(String capsString, ElementFactory.ListType type) {
     Caps caps = Caps.fromString(capsString);
     try {
       List<ElementFactory> found =
-          ElementFactory.listGetElementsFilter(
-              ElementFactory.ListType.DEMUXER, PluginFeature.Rank.MARGINAL, caps, PadDirection.SINK, false);
+          ElementFactory.listGetElementsFilter(type, PluginFeature.Rank.MARGINAL, caps, PadDirection.SINK, false);
       String best = null;
       int bestRank = -1;
       for (ElementFactory f : found) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.freedesktop.gstreamer.Buffer;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.ElementFactory;
@@ -36,7 +37,7 @@ public final class FrameComparison {
       boolean ok, FailureReason reason, String message, long sourceFrames, long outputFrames,
       double psnrMean, double psnrMin, java.util.Map<Long, Double> framePsnr) {
 
-    Result(boolean ok, FailureReason reason, String message, long sourceFrames, long outputFrames,
+    public Result(boolean ok, FailureReason reason, String message, long sourceFrames, long outputFrames,
         double psnrMean, double psnrMin) {
       this(ok, reason, message, sourceFrames, outputFrames, psnrMean, psnrMin, java.util.Map.of());
     }
@@ -147,6 +148,70 @@ public final class FrameComparison {
       Thread.currentThread().interrupt();
       stop.set(true);
       return new Result(false, FailureReason.INTERNAL, "interrupted", counts[0], counts[1], Double.NaN, Double.NaN);
+    }
+  }
+
+  /**
+   * Decodes the first video stream of {@code file} to the end and counts its frames as a player shows
+   * them (within the stream's segment: an edit list that cuts a frame off is seen). No conversion, no
+   * scaling. The result's {@code outputFrames} is the count; no PSNR.
+   */
+  public static Result countFrames(Path file, Duration timeout) {
+    AtomicLong frames = new AtomicLong();
+    List<Element> owned = Collections.synchronizedList(new ArrayList<>());
+    try (PipelineSession session = PipelineSession.create("count")) {
+      Element src = session.add("filesrc");
+      src.set("location", file.toString());
+      Element decode = session.add("decodebin");
+      Transcoder.setArg(decode, "caps", "video/x-raw(ANY)");
+      decode.set("expose-all-streams", false);
+      src.link(decode);
+      AppSink sink = (AppSink) session.add("appsink");
+      sink.set("sync", false);
+      sink.set("max-buffers", 4);
+      sink.set("enable-last-sample", false);
+      sink.set("emit-signals", true);
+      sink.connect((AppSink.NEW_SAMPLE) s -> {
+        Sample sample = s.pullSample();
+        if (sample == null) {
+          return FlowReturn.EOS;
+        }
+        sample.dispose();
+        frames.incrementAndGet();
+        return FlowReturn.OK;
+      });
+      boolean[] linked = new boolean[1];
+      Element.PAD_ADDED onPad = (element, pad) -> {
+        synchronized (linked) {
+          if (linked[0] || !Pads.caps(pad).name().equals("video/x-raw")) {
+            return;
+          }
+          linked[0] = true;
+        }
+        try {
+          pad.link(sink.getStaticPad("sink"));
+        } catch (PadLinkException e) {
+          // not-linked shows on the bus
+        }
+      };
+      decode.connect(onPad);
+      session.onClose(() -> {
+        decode.disconnect(onPad);
+        synchronized (owned) {
+          owned.forEach(Element::dispose);
+        }
+      });
+      BusOutcome bus = session.play(timeout, Transcoder.STALL);
+      if (bus.end() == BusOutcome.End.EOS) {
+        return new Result(true, null, null, 0, frames.get(), Double.NaN, Double.NaN);
+      }
+      if (bus.end() == BusOutcome.End.TIMEOUT) {
+        return new Result(false, FailureReason.TIMEOUT, "decoding did not finish within " + timeout.toSeconds() + " s",
+            0, frames.get(), Double.NaN, Double.NaN);
+      }
+      NativeError err = bus.error();
+      return new Result(false, err == null ? FailureReason.CORRUPT : err.reason(),
+          err == null ? "pipeline error" : err.message(), 0, frames.get(), Double.NaN, Double.NaN);
     }
   }
 
@@ -261,7 +326,11 @@ public final class FrameComparison {
 
   /** Copies the visible samples of an I420 frame into one tight array (Y, then U, then V). */
   static byte[] copyI420(ByteBuffer data, int width, int height, int[] layout) {
-    byte[] out = new byte[width * height * 3 / 2];
+    return copyI420(data, width, height, layout, new byte[width * height * 3 / 2]);
+  }
+
+  /** As {@link #copyI420(ByteBuffer, int, int, int[])}, into {@code out} (width * height * 3 / 2 bytes). */
+  static byte[] copyI420(ByteBuffer data, int width, int height, int[] layout, byte[] out) {
     int o = 0;
     for (int y = 0; y < height; y++) {
       data.get(y * layout[0], out, o, width);

@@ -152,7 +152,7 @@ public final class SegmentEncoder {
           return PadProbeReturn.OK;
         });
         try {
-          geometry.set(Transcoder.videoChain(session, pad, c, profile, videoSpec, mux, owned));
+          geometry.set(Transcoder.videoChain(session, pad, c, profile, videoSpec, mux, owned, null));
         } catch (RuntimeException e) {
           linkError.compareAndSet(null, e.getMessage());
         }

@@ -59,7 +59,8 @@ public final class Transcoder {
       boolean audio,
       List<String> notes,
       String encoderFallbackReason,
-      boolean videoCopied) {}
+      boolean videoCopied,
+      EncodeCheck.Result check) {}
 
   /**
    * Transcodes {@code source} into {@code target} (which the caller names, a temporary path) within
@@ -75,10 +76,20 @@ public final class Transcoder {
    */
   public static Outcome transcode(Path source, Path target, Profile profile, Duration timeout, int threads,
       StreamCopy.Decision copy) {
+    return transcode(source, target, profile, timeout, threads, copy, false);
+  }
+
+  /**
+   * As {@link #transcode(Path, Path, Profile, Duration, int, StreamCopy.Decision)}; with {@code check}, an
+   * encoded video stream is also decoded again in the same pipeline and compared with the encoder's
+   * input ({@link EncodeCheck}), and the outcome carries what that found.
+   */
+  public static Outcome transcode(Path source, Path target, Profile profile, Duration timeout, int threads,
+      StreamCopy.Decision copy, boolean check) {
     GpuSlots.Offer gpu;
     if (copy.video()) {
       // No video encoder: no GPU session to hold.
-      return transcode(source, target, profile, timeout, threads, new GpuSlots.Offer(null, null), copy);
+      return transcode(source, target, profile, timeout, threads, new GpuSlots.Offer(null, null), copy, false);
     }
     try {
       gpu = GpuSlots.offer(0); // a whole file may fall back to software when every session is taken
@@ -87,12 +98,12 @@ public final class Transcoder {
       return failed(FailureReason.TIMEOUT, "interrupted");
     }
     try (GpuSlots.Lease lease = gpu.lease()) {
-      return transcode(source, target, profile, timeout, threads, gpu, copy);
+      return transcode(source, target, profile, timeout, threads, gpu, copy, check);
     }
   }
 
   private static Outcome transcode(Path source, Path target, Profile profile, Duration timeout, int threads,
-      GpuSlots.Offer gpu, StreamCopy.Decision copy) {
+      GpuSlots.Offer gpu, StreamCopy.Decision copy, boolean check) {
     ElementRegistry registry = ElementRegistry.get();
     EncoderSettings.ElementSpec videoSpec;
     EncoderSettings.ElementSpec audioSpec;
@@ -111,6 +122,7 @@ public final class Transcoder {
     AtomicReference<String> linkError = new AtomicReference<>();
     boolean[] have = new boolean[2]; // video, audio
     boolean[] copied = new boolean[1]; // the video went through as it was
+    AtomicReference<EncodeCheck> encodeCheck = new AtomicReference<>();
     List<Element> owned = Collections.synchronizedList(new ArrayList<>());
 
     try (PipelineSession session = PipelineSession.create("transcode")) {
@@ -129,6 +141,9 @@ public final class Transcoder {
       apply(mux, muxSpec.properties());
       Element sink = session.add("filesink");
       sink.set("location", target.toString());
+      if (check) {
+        sink.set("async", false); // see EncodeCheck: no sink of this pipeline waits for preroll
+      }
       if (!src.link(decode) || !mux.link(sink)) {
         return failed(FailureReason.INTERNAL, "cannot link filesrc/decodebin or muxer/filesink");
       }
@@ -138,7 +153,7 @@ public final class Transcoder {
           synchronized (have) {
             if (c.name().equals("video/x-raw") && !have[0]) {
               have[0] = true;
-              geometry.set(videoChain(session, pad, c, profile, videoSpec, mux, owned));
+              geometry.set(videoChain(session, pad, c, profile, videoSpec, mux, owned, check ? encodeCheck : null));
               return;
             }
             if (c.name().equals("audio/x-raw") && !have[1]) {
@@ -195,8 +210,10 @@ public final class Transcoder {
         // The probe said the video would be copied, but decodebin gave another video stream first, decoded.
         notes.add("video planned for copying was re-encoded");
       }
+      EncodeCheck checked = encodeCheck.get();
       return new Outcome(true, null, null, !have[0] ? null : copied[0] ? "copy" : videoSpec.factory(), geometry.get(),
-          have[0], have[1], List.copyOf(notes), have[0] && !copied[0] ? fallback : null, copied[0]);
+          have[0], have[1], List.copyOf(notes), have[0] && !copied[0] ? fallback : null, copied[0],
+          checked == null ? null : checked.result());
     } catch (MissingElementException e) {
       return failed(FailureReason.MISSING_PLUGIN, e.getMessage());
     }
@@ -214,8 +231,12 @@ public final class Transcoder {
     }
   }
 
+  /**
+   * Builds and links the video chain for {@code pad}. With {@code check} (not null), the encoder's input
+   * and its output decoded again also go to an {@link EncodeCheck}, which is set there.
+   */
   static OutputGeometry videoChain(PipelineSession session, Pad pad, GstStructureText caps, Profile profile,
-      EncoderSettings.ElementSpec encoderSpec, Element mux, List<Element> owned) {
+      EncoderSettings.ElementSpec encoderSpec, Element mux, List<Element> owned, AtomicReference<EncodeCheck> check) {
     int w = orZero(caps.integer("width"));
     int h = orZero(caps.integer("height"));
     int[] par = caps.fraction("pixel-aspect-ratio");
@@ -242,17 +263,65 @@ public final class Transcoder {
     setArg(filter, "caps", "video/x-raw,format=" + profile.pixelFormat() + ",width=" + g.width() + ",height="
         + g.height() + ",pixel-aspect-ratio=1/1" + rate);
     chain.add(filter);
+    List<Element> encode = new ArrayList<>();
     Element encoder = make(encoderSpec.factory(), owned);
     apply(encoder, encoderSpec.properties());
-    chain.add(encoder);
+    encode.add(encoder);
     String encoded = EncoderSettings.videoEncoderCaps(profile);
     if (encoded != null) {
       Element profileFilter = make("capsfilter", owned);
       setArg(profileFilter, "caps", encoded); // our constant, no user data
-      chain.add(profileFilter);
+      encode.add(profileFilter);
     }
-    chain.add(make(EncoderSettings.videoParser(profile), owned));
-    attach(session, pad, chain, mux);
+    encode.add(make(EncoderSettings.videoParser(profile), owned));
+    if (check == null) {
+      chain.addAll(encode);
+      attach(session, pad, chain, mux);
+      return g;
+    }
+    EncodeCheck c = new EncodeCheck(g.width(), g.height());
+    check.set(c);
+    c.countSourceFrames(chain.get(0).getStaticPad("sink"));
+    // capsfilter ! tee ! queue ! encoder ! parser ! tee ! queue ! muxer, and a branch off each tee.
+    Element toEncoder = make("tee", owned);
+    chain.add(toEncoder);
+    List<Element> encodeBranch = new ArrayList<>();
+    encodeBranch.add(make("queue", owned));
+    encodeBranch.addAll(encode);
+    Element fromEncoder = make("tee", owned);
+    encodeBranch.add(fromEncoder);
+    List<Element> toMux = List.of(make("queue", owned));
+    List<Element> reference = c.referenceBranch(owned);
+    List<Element> decoded = c.decodedBranch(EncodeCheck.encodedCaps(profile.videoCodec()), owned);
+    List<List<Element>> branches = List.of(chain, encodeBranch, toMux, reference, decoded);
+    for (List<Element> b : branches) {
+      for (Element e : b) {
+        session.pipeline().add(e);
+      }
+      for (int i = 0; i + 1 < b.size(); i++) {
+        if (!b.get(i).link(b.get(i + 1))) {
+          throw new IllegalStateException("cannot link " + b.get(i).getName() + " to " + b.get(i + 1).getName());
+        }
+      }
+    }
+    if (!toEncoder.link(encodeBranch.get(0)) || !toEncoder.link(reference.get(0))
+        || !fromEncoder.link(toMux.get(0)) || !fromEncoder.link(decoded.get(0))) {
+      throw new IllegalStateException("cannot link the verification branches");
+    }
+    if (!toMux.get(0).link(mux)) {
+      throw new IllegalStateException("the muxer refuses " + toMux.get(0).getName() + "'s output");
+    }
+    for (int b = branches.size() - 1; b >= 0; b--) {
+      List<Element> branch = branches.get(b);
+      for (int i = branch.size() - 1; i >= 0; i--) {
+        branch.get(i).syncStateWithParent();
+      }
+    }
+    try {
+      pad.link(chain.get(0).getStaticPad("sink"));
+    } catch (PadLinkException e) {
+      throw new IllegalStateException("cannot link the decoded stream: " + e.getLinkResult());
+    }
     return g;
   }
 
@@ -337,6 +406,6 @@ public final class Transcoder {
   }
 
   private static Outcome failed(FailureReason reason, String message) {
-    return new Outcome(false, reason, message, null, null, false, false, List.of(), null, false);
+    return new Outcome(false, reason, message, null, null, false, false, List.of(), null, false, null);
   }
 }

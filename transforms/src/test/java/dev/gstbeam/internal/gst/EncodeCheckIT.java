@@ -1,0 +1,92 @@
+package dev.gstbeam.internal.gst;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import dev.gstbeam.internal.transcode.FramePairs;
+import dev.gstbeam.internal.transcode.Profile;
+import dev.gstbeam.internal.transcode.Profiles;
+import dev.gstbeam.internal.transcode.StreamCopy;
+import dev.gstbeam.testing.Ffmpeg;
+import dev.gstbeam.testing.TestData;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Verification while encoding ({@link EncodeCheck}) against the separate pass it replaces
+ * ({@link FrameComparison#compare}, which decodes source and output again) and against ffmpeg's frame
+ * counts, per profile codec; and with an encoder whose look-ahead is longer than a tee branch's queue.
+ */
+public class EncodeCheckIT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static Path clip;
+  private static Path interlaced;
+
+  @BeforeClass
+  public static void fixtures() throws Exception {
+    TestData.assumeTool("ffmpeg");
+    GstRuntime.ensureInitialized();
+    clip = TMP.getRoot().toPath().resolve("noise.mp4");
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-t", "6", "-vf", "noise=alls=12:allf=t", "-c:v", "libx264", "-bf", "3", "-pix_fmt", "yuv420p", "-c:a", "aac",
+        "-shortest", clip.toString());
+    interlaced = TMP.getRoot().toPath().resolve("interlaced.ts");
+    Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=720x576:rate=25", "-t", "3", "-vf", "setfield=tff", "-c:v", "mpeg2video",
+        "-flags", "+ilme+ildct", "-top", "1", "-b:v", "6M", interlaced.toString());
+  }
+
+  /** x264's "slower" preset looks 60 frames ahead: the decoded side trails the encoder's input by that much. */
+  @Test
+  public void h264WithALongLookAheadAgreesWithTheSeparatePass() throws Exception {
+    agrees(clip, Profiles.resolve("mp4-h264-aac").withPreset("slower"), "mp4");
+  }
+
+  @Test
+  public void hevcAgreesWithTheSeparatePass() throws Exception {
+    agrees(clip, Profiles.resolve("mp4-hevc-aac").withPreset("veryfast"), "mp4");
+  }
+
+  /** VP9: the decoder is chosen by rank, and the top-ranked one (vp9alphadecodebin) must not be taken. */
+  @Test
+  public void vp9OfAnInterlacedSourceAgreesWithTheSeparatePass() throws Exception {
+    agrees(interlaced, Profiles.resolve("webm-vp9-opus").withPreset("veryfast"), "webm");
+  }
+
+  @Test
+  public void av1AgreesWithTheSeparatePass() throws Exception {
+    agrees(interlaced, Profiles.resolve("mkv-av1-opus").withPreset("veryfast"), "mkv");
+  }
+
+  private static void agrees(Path source, Profile profile, String extension) throws Exception {
+    Path out = TMP.newFolder().toPath().resolve("out." + extension);
+    Transcoder.Outcome t = Transcoder.transcode(source, out, profile, TIMEOUT, 2, StreamCopy.Decision.NONE, true);
+    assertTrue(t.message(), t.ok());
+    EncodeCheck.Result check = t.check();
+    assertNotNull("checked while encoding", check);
+    FramePairs.Result pairs = check.pairs();
+    assertFalse(pairs.overflowed());
+    assertTrue(pairs.toString(), pairs.complete());
+
+    long sourceFrames = Ffmpeg.countFrames(source);
+    long outputFrames = Ffmpeg.countFrames(out);
+    assertEquals("source frames, as ffmpeg counts them", sourceFrames, check.sourceFrames());
+    assertEquals("frames fed to the encoder", sourceFrames, pairs.referenceFrames());
+    assertEquals("frames decoded from the encoder", outputFrames, pairs.decodedFrames());
+    assertEquals("the written file, decoded alone", outputFrames,
+        FrameComparison.countFrames(out, TIMEOUT).outputFrames());
+
+    FrameComparison.Result separate =
+        FrameComparison.compare(source, out, t.geometry().width(), t.geometry().height(), TIMEOUT);
+    assertTrue(separate.message(), separate.ok());
+    // The same frames compared by the same maths: equal but for float summation order.
+    assertEquals(separate.psnrMean(), pairs.psnrMean(), 1e-6);
+    assertEquals(separate.psnrMin(), pairs.psnrMin(), 1e-6);
+  }
+}
