@@ -269,15 +269,20 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     row.setOutputDurationSeconds(out.getDurationSeconds()).setCodecsOut(codecs(out)).setBytesOut(sizeOf(target));
     if (t.video()) {
       FrameComparison.Result cmp = t.check() != null && !t.check().pairs().overflowed()
-          ? checkedWhileEncoding(t.check(), target, watchdog)
-          // A copied video, or an encoder delay too long to hold its frames: decode both files again.
-          : FrameComparison.compare(source, target, t.geometry().width(), t.geometry().height(), watchdog);
+          ? checkedWhileEncoding(t.check(), source, target, t.geometry(), watchdog)
+          : null;
+      boolean checkedWhileEncoding = cmp != null;
+      if (cmp == null) {
+        // A copied video, an encoder delay too long to hold its frames, or a transcode whose decode of
+        // the source differs from an independent one: decode both files again, all frames.
+        cmp = FrameComparison.compare(source, target, t.geometry().width(), t.geometry().height(), watchdog);
+      }
       row.setFramesIn(cmp.sourceFrames()).setFramesOut(cmp.outputFrames());
       if (!cmp.ok()) {
         return fail(row, Stage.VERIFY, cmp.reason(), "output does not decode: " + cmp.message());
       }
       row.setPsnrMean(round(cmp.psnrMean())).setPsnrMin(round(cmp.psnrMin()));
-      String countProblem = frameCountProblem(t.check(), cmp);
+      String countProblem = frameCountProblem(checkedWhileEncoding ? t.check() : null, cmp);
       if (countProblem != null) {
         return fail(row, Stage.VERIFY, FailureReason.CORRUPT, countProblem);
       }
@@ -301,11 +306,27 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
    * The comparison made while encoding ({@link EncodeCheck}), completed by decoding the written file
    * alone for its frame count (what the muxer kept is what players show).
    */
-  static FrameComparison.Result checkedWhileEncoding(EncodeCheck.Result check, Path target, Duration watchdog) {
-    FrameComparison.Result written = FrameComparison.countFrames(target, watchdog);
+  static FrameComparison.Result checkedWhileEncoding(EncodeCheck.Result check, Path source, Path target,
+      dev.gstbeam.internal.transcode.OutputGeometry geometry, Duration watchdog) {
     FramePairs.Result p = check.pairs();
+    if (p.referenceFrames() == check.sourceFrames()) {
+      // The output's first frames against the source decoded on its own must score what the same
+      // frames scored against the encoder's input. (With a frame rate change they pair differently.)
+      FrameComparison.Result spot = FrameComparison.compareFirst(source, target, geometry.width(), geometry.height(),
+          watchdog, EncodeCheck.SPOT_FRAMES);
+      int n = (int) Math.min(spot.sourceFrames(), spot.outputFrames());
+      if (!spot.ok() || n <= 0 || !samePsnr(spot.psnrMean(), p.psnrOfFirst(n))) {
+        return null;
+      }
+    }
+    FrameComparison.Result written = FrameComparison.countFrames(target, watchdog);
     return new FrameComparison.Result(written.ok(), written.reason(), written.message(), check.sourceFrames(),
         written.outputFrames(), p.psnrMean(), p.psnrMin());
+  }
+
+  /** Equal within 0.1 dB (identical frames compared by the same maths give the same figure). */
+  static boolean samePsnr(double a, double b) {
+    return !Double.isNaN(a) && !Double.isNaN(b) && Math.abs(a - b) <= 0.1;
   }
 
   /**

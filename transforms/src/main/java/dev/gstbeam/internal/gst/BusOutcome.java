@@ -29,10 +29,12 @@ public record BusOutcome(
     /** An element posted an error. */
     ERROR,
     /** The watchdog deadline passed first. */
-    TIMEOUT
+    TIMEOUT,
+    /** The caller had seen enough before the end of stream (see PipelineSession#play with a condition). */
+    ENOUGH
   }
 
   public boolean ok() {
-    return end == End.PREROLLED || end == End.EOS;
+    return end == End.PREROLLED || end == End.EOS || end == End.ENOUGH;
   }
 }

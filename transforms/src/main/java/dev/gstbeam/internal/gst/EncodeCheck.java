@@ -37,6 +37,13 @@ public final class EncodeCheck {
     return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
   }
 
+  /**
+   * Frames of the written output compared afterwards with the source decoded on its own: if this
+   * pipeline's decode of the source differs from an independent one, the comparison made while
+   * encoding would not see it (a crop or conversion that differs between pipelines).
+   */
+  public static final int SPOT_FRAMES = 50;
+
   private final int width;
   private final int height;
   private final int[] layout;
@@ -50,7 +57,7 @@ public final class EncodeCheck {
     this.width = width;
     this.height = height;
     this.layout = FrameComparison.i420Layout(width, height);
-    this.pairs = new FramePairs(width * height * 3 / 2, maxBacklogBytes());
+    this.pairs = new FramePairs(width * height * 3 / 2, maxBacklogBytes(), SPOT_FRAMES);
   }
 
   /** Caps of the profile's encoded video, to find a decoder for: our constants. */

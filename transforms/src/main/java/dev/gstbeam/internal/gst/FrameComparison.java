@@ -55,6 +55,20 @@ public final class FrameComparison {
    * indexes (from 0, presentation order): the frames on each side of a segment boundary.
    */
   public static Result compare(Path source, Path output, int width, int height, Duration timeout, long[] watch) {
+    return compare(source, output, width, height, timeout, watch, Long.MAX_VALUE);
+  }
+
+  /**
+   * Compares only the first {@code maxPairs} frames (fewer if a file has fewer) and stops there: the
+   * result's counts are the frames read so far, its PSNR that of those pairs.
+   */
+  public static Result compareFirst(Path source, Path output, int width, int height, Duration timeout, long maxPairs) {
+    return compare(source, output, width, height, timeout, new long[0], maxPairs);
+  }
+
+  private static Result compare(Path source, Path output, int width, int height, Duration timeout, long[] watch,
+      long maxPairs) {
+    AtomicBoolean enough = new AtomicBoolean();
     java.util.Set<Long> watched = new java.util.HashSet<>();
     for (long w : watch) {
       watched.add(w);
@@ -98,13 +112,19 @@ public final class FrameComparison {
           }
           if (a != null && b != null) {
             long sq = Psnr.squaredErrors(a, b, frameBytes);
-            psnr.add(sq, frameBytes);
             long index = counts[1] - 1;
+            synchronized (psnr) {
+              psnr.add(sq, frameBytes);
+            }
             if (watched.contains(index)) {
               framePsnr.put(index, Psnr.ofFrame(sq, frameBytes));
             }
             a = null;
             b = null;
+            if (index + 1 >= maxPairs) {
+              enough.set(true);
+              return;
+            }
           } else if (aDone && b != null) {
             b = null; // output has more frames than the source: counted, not compared
           } else if (bDone && a != null) {
@@ -125,7 +145,16 @@ public final class FrameComparison {
         }
       });
       comparer.start();
-      BusOutcome bus = session.play(timeout, Transcoder.STALL);
+      BusOutcome bus = maxPairs == Long.MAX_VALUE
+          ? session.play(timeout, Transcoder.STALL)
+          : session.play(timeout, Transcoder.STALL, enough::get);
+      if (bus.end() == BusOutcome.End.ENOUGH) {
+        stop.set(true); // the appsinks stop waiting for room; close() tears the pipeline down
+        joinQuietly(comparer);
+        synchronized (psnr) {
+          return new Result(true, null, null, counts[0], counts[1], psnr.mean(), psnr.min());
+        }
+      }
       if (bus.end() != BusOutcome.End.EOS) {
         stop.set(true);
         joinQuietly(comparer);

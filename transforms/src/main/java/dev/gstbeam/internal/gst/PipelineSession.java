@@ -78,13 +78,13 @@ public final class PipelineSession implements AutoCloseable {
   /** Sets PAUSED and waits for preroll (ASYNC_DONE), an error or the deadline. */
   public BusOutcome preroll(Duration timeout) {
     pipeline.setState(State.PAUSED);
-    return await(timeout, false, null);
+    return await(timeout, false, null, null);
   }
 
   /** Sets PLAYING and waits for end of stream, an error or the deadline. */
   public BusOutcome play(Duration timeout) {
     pipeline.setState(State.PLAYING);
-    return await(timeout, true, null);
+    return await(timeout, true, null, null);
   }
 
   /**
@@ -94,7 +94,17 @@ public final class PipelineSession implements AutoCloseable {
    */
   public BusOutcome play(Duration timeout, Duration stall) {
     pipeline.setState(State.PLAYING);
-    return await(timeout, true, stall);
+    return await(timeout, true, stall, null);
+  }
+
+  /**
+   * As {@link #play(Duration, Duration)}, and also ends with {@link BusOutcome.End#ENOUGH} as soon as
+   * {@code enough} is true (checked at least every 100 ms): for a caller that needs only the start of
+   * the stream. The pipeline is left running until {@link #close()}.
+   */
+  public BusOutcome play(Duration timeout, Duration stall, java.util.function.BooleanSupplier enough) {
+    pipeline.setState(State.PLAYING);
+    return await(timeout, true, stall, enough);
   }
 
   /** Duration in nanoseconds as the pipeline reports it, or -1. */
@@ -102,7 +112,7 @@ public final class PipelineSession implements AutoCloseable {
     return pipeline.queryDuration(Format.TIME);
   }
 
-  private BusOutcome await(Duration timeout, boolean untilEos, Duration stall) {
+  private BusOutcome await(Duration timeout, boolean untilEos, Duration stall, java.util.function.BooleanSupplier enough) {
     GstNative.Core core = GstNative.Core.INSTANCE;
     long deadline = System.nanoTime() + timeout.toNanos();
     long lastPosition = Long.MIN_VALUE;
@@ -115,6 +125,12 @@ public final class PipelineSession implements AutoCloseable {
       if (remaining <= 0) {
         return new BusOutcome(BusOutcome.End.TIMEOUT, null, null, warnings, tags, toc);
       }
+      if (enough != null) {
+        if (enough.getAsBoolean()) {
+          return new BusOutcome(BusOutcome.End.ENOUGH, null, null, warnings, tags, toc);
+        }
+        remaining = Math.min(remaining, 100_000_000L);
+      }
       if (stall != null) {
         long now = System.nanoTime();
         long position = pipeline.queryPosition(Format.TIME);
@@ -124,7 +140,7 @@ public final class PipelineSession implements AutoCloseable {
         } else if (now - lastProgress > stall.toNanos()) {
           return new BusOutcome(BusOutcome.End.TIMEOUT, null, "stalled", warnings, tags, toc);
         }
-        remaining = Math.min(remaining, 1_000_000_000L);
+        remaining = Math.min(remaining, enough != null ? 100_000_000L : 1_000_000_000L);
       }
       Pointer msg = core.gst_bus_timed_pop_filtered(bus, remaining, WATCHED);
       if (msg == null) {

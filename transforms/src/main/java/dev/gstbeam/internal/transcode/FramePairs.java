@@ -25,6 +25,8 @@ public final class FramePairs {
   private long referenceCount;
   private long decodedCount;
   private long pairs;
+  private long pairsStarted;
+  private final long[] firstSquares;
   private int mostWaiting;
   private boolean overflowed;
 
@@ -33,11 +35,20 @@ public final class FramePairs {
    * @param maxBacklogBytes how much the stream running ahead may hold before pairing gives up
    */
   public FramePairs(int frameBytes, long maxBacklogBytes) {
+    this(frameBytes, maxBacklogBytes, 0);
+  }
+
+  /**
+   * As {@link #FramePairs(int, long)}, also keeping the squared error of each of the first
+   * {@code keepFirst} pairs ({@link #psnrOfFirst(int)}).
+   */
+  public FramePairs(int frameBytes, long maxBacklogBytes, int keepFirst) {
     if (frameBytes <= 0) {
       throw new IllegalArgumentException("frameBytes must be positive: " + frameBytes);
     }
     this.frameBytes = frameBytes;
     this.maxBacklogBytes = maxBacklogBytes;
+    this.firstSquares = new long[keepFirst];
   }
 
   public int frameBytes() {
@@ -70,6 +81,7 @@ public final class FramePairs {
       throw new IllegalArgumentException("frame of " + frame.length + " bytes, expected " + frameBytes);
     }
     byte[] other;
+    long index;
     synchronized (this) {
       if (reference) {
         referenceCount++;
@@ -91,6 +103,7 @@ public final class FramePairs {
         }
         return;
       }
+      index = pairsStarted++;
     }
     // Outside the lock: the two streaming threads compare in parallel. Each side arrives in order, so
     // the n-th frame of one side always meets the n-th of the other.
@@ -98,6 +111,9 @@ public final class FramePairs {
     synchronized (this) {
       psnr.add(sq, frameBytes);
       pairs++;
+      if (index < firstSquares.length) {
+        firstSquares[(int) index] = sq;
+      }
       recycle(frame);
       recycle(other);
     }
@@ -111,7 +127,9 @@ public final class FramePairs {
 
   /** What was seen and compared so far. */
   public synchronized Result result() {
-    return new Result(referenceCount, decodedCount, pairs, overflowed, mostWaiting, psnr.mean(), psnr.min());
+    long[] first = java.util.Arrays.copyOf(firstSquares, (int) Math.min(firstSquares.length, overflowed ? 0 : pairs));
+    return new Result(referenceCount, decodedCount, pairs, overflowed, mostWaiting, psnr.mean(), psnr.min(),
+        first, frameBytes);
   }
 
   /** True once the backlog passed its bound: no further pairs are compared. */
@@ -127,9 +145,24 @@ public final class FramePairs {
    * @param mostWaiting the most frames held at once, waiting for their partner (the encoder's delay)
    * @param psnrMean PSNR of the mean squared error over the pairs (ffmpeg's "average"), NaN with none
    * @param psnrMin PSNR of the worst pair, NaN with none
+   * @param firstSquares squared errors of the first pairs, in index order (as many as were kept)
+   * @param frameBytes samples per frame
    */
   public record Result(long referenceFrames, long decodedFrames, long pairs, boolean overflowed, int mostWaiting,
-      double psnrMean, double psnrMin) {
+      double psnrMean, double psnrMin, long[] firstSquares, int frameBytes) {
+
+    /** PSNR (of the mean squared error) of the first {@code n} pairs; NaN when fewer were kept. */
+    public double psnrOfFirst(int n) {
+      if (n <= 0 || n > firstSquares.length) {
+        return Double.NaN;
+      }
+      Psnr first = new Psnr();
+      for (int i = 0; i < n; i++) {
+        first.add(firstSquares[i], frameBytes);
+      }
+      return first.mean();
+    }
+
 
     /** Every frame on both sides compared with its partner, and as many on each side. */
     public boolean complete() {

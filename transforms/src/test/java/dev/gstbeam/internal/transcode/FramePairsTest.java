@@ -26,7 +26,7 @@ public class FramePairsTest {
 
   @Test
   public void pairsByIndexWhicheverSideRunsAhead() {
-    FramePairs pairs = new FramePairs(BYTES, 100L * BYTES);
+    FramePairs pairs = new FramePairs(BYTES, 100L * BYTES, 2);
     // Three references before any decoded frame (the encoder's delay), then the rest interleaved.
     pairs.reference(frame(10));
     pairs.reference(frame(20));
@@ -43,6 +43,10 @@ public class FramePairsTest {
     // Mean of the per-frame MSEs (1, 0, 16, 1) = 4.5; worst frame's MSE 16.
     assertEquals(10 * Math.log10(255.0 * 255.0 / 4.5), r.psnrMean(), 1e-9);
     assertEquals(psnrOfConstantError(4), r.psnrMin(), 1e-9);
+    // The first two pairs kept: MSEs 1 and 0, mean 0.5.
+    assertEquals(10 * Math.log10(255.0 * 255.0 / 0.5), r.psnrOfFirst(2), 1e-9);
+    assertEquals(psnrOfConstantError(1), r.psnrOfFirst(1), 1e-9);
+    assertTrue(Double.isNaN(r.psnrOfFirst(3)));
   }
 
   @Test
