@@ -252,15 +252,17 @@ public final class FrameComparison {
     }
   }
 
-  /** filesrc ! decodebin(video only) ! queue ! videoconvert [! deinterlace] ! videoscale ! caps ! appsink. */
+  /**
+   * filesrc ! parsebin ─(first video stream)─ decodebin ! queue ! videoconvert [! deinterlace] !
+   * videoscale ! caps ! appsink. Only the first video stream is decoded: a stream nothing here decodes
+   * (PGS or VobSub subpictures) is left unlinked instead of failing the comparison.
+   */
   private static void branch(PipelineSession session, Path file, boolean deinterlace, int width, int height,
       BlockingQueue<byte[]> frames, AtomicBoolean stop, List<Element> owned) {
     Element src = session.add("filesrc");
     src.set("location", file.toString());
-    Element decode = session.add("decodebin");
-    Transcoder.setArg(decode, "caps", "video/x-raw(ANY)");
-    decode.set("expose-all-streams", false);
-    src.link(decode);
+    Element parse = session.add("parsebin");
+    src.link(parse);
 
     AppSink sink = (AppSink) session.add("appsink");
     sink.set("sync", false);
@@ -327,8 +329,17 @@ public final class FrameComparison {
         // not-linked shows on the bus
       }
     };
-    decode.connect(onPad);
-    session.onClose(() -> decode.disconnect(onPad));
+    AtomicBoolean videoTaken = new AtomicBoolean();
+    Element.PAD_ADDED onParsed = (element, pad) -> {
+      String name = Pads.caps(pad).name();
+      // Video, or a still-image codec carrying video (MJPEG: image/jpeg).
+      if (!(name.startsWith("video/") || name.startsWith("image/")) || !videoTaken.compareAndSet(false, true)) {
+        return; // left unlinked: not decoded
+      }
+      Pads.decode(session, pad, onPad, owned); // a refused link shows on the bus as not-linked
+    };
+    parse.connect(onParsed);
+    session.onClose(() -> parse.disconnect(onParsed));
   }
 
   private static boolean offer(BlockingQueue<byte[]> q, byte[] frame, AtomicBoolean stop) {
