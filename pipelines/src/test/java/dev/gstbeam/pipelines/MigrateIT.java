@@ -256,6 +256,8 @@ public class MigrateIT {
     assertEquals(r.out() + r.err(), 0, r.code());
     JsonNode row = rows(out).get("sample_h265_rps_pred.ts");
     checkOutput(source, Path.of(URI.create(row.get("output_uri").asText())), row, 30.0);
+    assertThat(row.get("message").asText(), org.hamcrest.Matchers.startsWith(
+        "the transcode's decode of the source differs from a standalone decode (first 16 frames: "));
   }
 
   /** ffprobe's display-matrix rotation of the first video stream ("" when none). */

@@ -269,7 +269,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     row.setOutputDurationSeconds(out.getDurationSeconds()).setCodecsOut(codecs(out)).setBytesOut(sizeOf(target));
     if (t.video()) {
       FrameComparison.Result cmp = t.check() != null && !t.check().pairs().overflowed()
-          ? checkedWhileEncoding(t.check(), source, target, t.geometry(), watchdog)
+          ? checkedWhileEncoding(t.check(), source, target, t.geometry(), watchdog, notes)
           : null;
       boolean checkedWhileEncoding = cmp != null;
       if (cmp == null) {
@@ -307,7 +307,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
    * alone for its frame count (what the muxer kept is what players show).
    */
   static FrameComparison.Result checkedWhileEncoding(EncodeCheck.Result check, Path source, Path target,
-      dev.gstbeam.internal.transcode.OutputGeometry geometry, Duration watchdog) {
+      dev.gstbeam.internal.transcode.OutputGeometry geometry, Duration watchdog, List<String> notes) {
     FramePairs.Result p = check.pairs();
     if (p.referenceFrames() == check.sourceFrames()) {
       // The output's first frames against the source decoded on its own must score what the same
@@ -315,7 +315,14 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
       FrameComparison.Result spot = FrameComparison.compareFirst(source, target, geometry.width(), geometry.height(),
           watchdog, EncodeCheck.SPOT_FRAMES);
       int n = (int) Math.min(spot.sourceFrames(), spot.outputFrames());
-      if (!spot.ok() || n <= 0 || !samePsnr(spot.psnrMean(), p.psnrOfFirst(n))) {
+      if (!spot.ok() || n <= 0) {
+        return null;
+      }
+      if (!samePsnr(spot.psnrMean(), p.psnrOfFirst(n))) {
+        // Worth saying: the encoder was fed frames that differ from the source as decoded on its own.
+        notes.add(String.format(java.util.Locale.ROOT, "the transcode's decode of the source differs from a"
+            + " standalone decode (first %d frames: %.2f dB from the encoder's input, %.2f dB from the source);"
+            + " every frame compared with the source decoded on its own", n, p.psnrOfFirst(n), spot.psnrMean()));
         return null;
       }
     }
