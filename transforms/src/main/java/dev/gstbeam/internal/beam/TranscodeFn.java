@@ -275,14 +275,17 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
       if (cmp == null) {
         // A copied video, an encoder delay too long to hold its frames, or a transcode whose decode of
         // the source differs from an independent one: decode both files again, all frames.
-        cmp = FrameComparison.compare(source, target, t.geometry().width(), t.geometry().height(), watchdog);
+        // With a profile frame rate, the source at that rate, as it was encoded.
+        cmp = FrameComparison.compare(source, target, t.geometry().width(), t.geometry().height(), watchdog,
+            profile.frameRate());
       }
-      row.setFramesIn(cmp.sourceFrames()).setFramesOut(cmp.outputFrames());
+      // The source's own frame count: counted while encoding, or (no check, no rate change) by the pass.
+      row.setFramesIn(t.check() != null ? t.check().sourceFrames() : cmp.sourceFrames()).setFramesOut(cmp.outputFrames());
       if (!cmp.ok()) {
         return fail(row, Stage.VERIFY, cmp.reason(), "output does not decode: " + cmp.message());
       }
       row.setPsnrMean(round(cmp.psnrMean())).setPsnrMin(round(cmp.psnrMin()));
-      String countProblem = frameCountProblem(checkedWhileEncoding ? t.check() : null, cmp);
+      String countProblem = frameCountProblem(checkedWhileEncoding ? t.check() : null, cmp, profile.frameRate());
       if (countProblem != null) {
         return fail(row, Stage.VERIFY, FailureReason.CORRUPT, countProblem);
       }
@@ -341,10 +344,12 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
    * rate the encoder's input's; and, when checked while encoding, every frame fed to the encoder came out
    * of it. Else what differs.
    */
-  static String frameCountProblem(EncodeCheck.Result check, FrameComparison.Result cmp) {
+  static String frameCountProblem(EncodeCheck.Result check, FrameComparison.Result cmp, int frameRate) {
     if (check == null || check.pairs().overflowed()) {
+      // The separate pass: its source count is at the profile's frame rate when there is one.
       return cmp.sourceFrames() == cmp.outputFrames() ? null
-          : "frame count " + cmp.outputFrames() + " differs from the source's " + cmp.sourceFrames();
+          : "frame count " + cmp.outputFrames() + " differs from the source's " + cmp.sourceFrames()
+              + (frameRate > 0 ? " at " + frameRate + " fps" : "");
     }
     FramePairs.Result p = check.pairs();
     if (p.decodedFrames() != p.referenceFrames()) {

@@ -55,7 +55,16 @@ public final class FrameComparison {
    * indexes (from 0, presentation order): the frames on each side of a segment boundary.
    */
   public static Result compare(Path source, Path output, int width, int height, Duration timeout, long[] watch) {
-    return compare(source, output, width, height, timeout, watch, Long.MAX_VALUE);
+    return compare(source, output, width, height, timeout, watch, Long.MAX_VALUE, 0);
+  }
+
+  /**
+   * As {@link #compare(Path, Path, int, int, Duration)}, the source converted to {@code frameRate}
+   * frames per second first (videorate, as the transcoder does for a profile with a fixed frame rate;
+   * 0 keeps its timing): the result's source count is then the frames at that rate.
+   */
+  public static Result compare(Path source, Path output, int width, int height, Duration timeout, int frameRate) {
+    return compare(source, output, width, height, timeout, new long[0], Long.MAX_VALUE, frameRate);
   }
 
   /**
@@ -63,11 +72,11 @@ public final class FrameComparison {
    * result's counts are the frames read so far, its PSNR that of those pairs.
    */
   public static Result compareFirst(Path source, Path output, int width, int height, Duration timeout, long maxPairs) {
-    return compare(source, output, width, height, timeout, new long[0], maxPairs);
+    return compare(source, output, width, height, timeout, new long[0], maxPairs, 0);
   }
 
   private static Result compare(Path source, Path output, int width, int height, Duration timeout, long[] watch,
-      long maxPairs) {
+      long maxPairs, int frameRate) {
     AtomicBoolean enough = new AtomicBoolean();
     java.util.Set<Long> watched = new java.util.HashSet<>();
     for (long w : watch) {
@@ -137,8 +146,8 @@ public final class FrameComparison {
     }, "gstbeam-frame-compare");
 
     try (PipelineSession session = PipelineSession.create("compare")) {
-      branch(session, source, true, width, height, fromSource, stop, owned);
-      branch(session, output, false, width, height, fromOutput, stop, owned);
+      branch(session, source, true, frameRate, width, height, fromSource, stop, owned);
+      branch(session, output, false, 0, width, height, fromOutput, stop, owned);
       session.onClose(() -> {
         synchronized (owned) {
           owned.forEach(Element::dispose);
@@ -257,8 +266,8 @@ public final class FrameComparison {
    * videoscale ! caps ! appsink. Only the first video stream is decoded: a stream nothing here decodes
    * (PGS or VobSub subpictures) is left unlinked instead of failing the comparison.
    */
-  private static void branch(PipelineSession session, Path file, boolean deinterlace, int width, int height,
-      BlockingQueue<byte[]> frames, AtomicBoolean stop, List<Element> owned) {
+  private static void branch(PipelineSession session, Path file, boolean deinterlace, int frameRate, int width,
+      int height, BlockingQueue<byte[]> frames, AtomicBoolean stop, List<Element> owned) {
     Element src = session.add("filesrc");
     src.set("location", file.toString());
     Element parse = session.add("parsebin");
@@ -312,6 +321,12 @@ public final class FrameComparison {
         chain.add(d);
       }
       chain.add(make("videoscale", owned));
+      if (frameRate > 0) {
+        chain.add(make("videorate", owned));
+        Element rate = make("capsfilter", owned);
+        Transcoder.setArg(rate, "caps", "video/x-raw,framerate=" + frameRate + "/1"); // a number, no user data
+        chain.add(rate);
+      }
       chain.add(make("videoconvert", owned));
       for (Element e : chain) {
         session.pipeline().add(e);

@@ -64,6 +64,31 @@ public class EncodeCheckIT {
     agrees(interlaced, Profiles.resolve("mkv-av1-opus").withPreset("veryfast"), "mkv");
   }
 
+  /**
+   * A profile with its own frame rate (25 -> 30 fps): the encoder gets the source at 30 fps, and the
+   * separate pass (the fallback) compares the output with the source converted the same way.
+   */
+  @Test
+  public void aFrameRateChangeIsComparedAtTheNewRateBothWays() throws Exception {
+    Profile profile = Profiles.fromJson("{\"base\": \"mp4-h264-aac\", \"video\": {\"frame_rate\": 30, \"preset\": \"veryfast\"}}");
+    Path out = TMP.newFolder().toPath().resolve("out30.mp4");
+    Transcoder.Outcome t = Transcoder.transcode(clip, out, profile, TIMEOUT, 2, StreamCopy.Decision.NONE, true);
+    assertTrue(t.message(), t.ok());
+    FramePairs.Result pairs = t.check().pairs();
+    assertTrue(pairs.toString(), pairs.complete());
+    assertEquals("the source's frames", Ffmpeg.countFrames(clip), t.check().sourceFrames());
+    long outputFrames = Ffmpeg.countFrames(out);
+    assertEquals("6 s at 30 fps", 180, outputFrames);
+    assertEquals(outputFrames, pairs.referenceFrames());
+    FrameComparison.Result separate =
+        FrameComparison.compare(clip, out, t.geometry().width(), t.geometry().height(), TIMEOUT, 30);
+    assertTrue(separate.message(), separate.ok());
+    assertEquals("the source at 30 fps", outputFrames, separate.sourceFrames());
+    assertEquals(outputFrames, separate.outputFrames());
+    assertEquals(separate.psnrMean(), pairs.psnrMean(), 1e-6);
+    assertEquals(separate.psnrMin(), pairs.psnrMin(), 1e-6);
+  }
+
   private static void agrees(Path source, Profile profile, String extension) throws Exception {
     Path out = TMP.newFolder().toPath().resolve("out." + extension);
     Transcoder.Outcome t = Transcoder.transcode(source, out, profile, TIMEOUT, 2, StreamCopy.Decision.NONE, true);
