@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.freedesktop.gstreamer.Element;
 import org.freedesktop.gstreamer.PadLinkException;
@@ -27,7 +26,6 @@ public final class AudioDuration {
   /** Nanoseconds of decoded audio, or -1 when there is no audio or it does not decode to the end. */
   public static long decodedNanos(Path file, Duration timeout) {
     List<Element> owned = Collections.synchronizedList(new ArrayList<>());
-    AtomicBoolean linked = new AtomicBoolean();
     AtomicLong frames = new AtomicLong();
     AtomicLong rate = new AtomicLong();
     try (PipelineSession session = PipelineSession.create("audio-duration")) {
@@ -81,15 +79,8 @@ public final class AudioDuration {
           // not-linked shows on the bus
         }
       };
-      Element.PAD_ADDED onParsed = (element, pad) -> {
-        if (!Pads.caps(pad).name().startsWith("audio/") || !linked.compareAndSet(false, true)) {
-          return; // left unlinked: not decoded
-        }
-        Pads.decode(session, pad, onDecoded, owned); // a refused link shows on the bus as not-linked
-      };
-      parse.connect(onParsed);
+      Pads.decodeFirst(session, parse, name -> name.startsWith("audio/"), onDecoded, owned);
       session.onClose(() -> {
-        parse.disconnect(onParsed);
         synchronized (owned) {
           owned.forEach(Element::dispose);
         }

@@ -1,17 +1,13 @@
 package dev.gstbeam.internal.gst;
 
 import dev.gstbeam.internal.transcode.FramePairs;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.freedesktop.gstreamer.Buffer;
 import org.freedesktop.gstreamer.Element;
-import org.freedesktop.gstreamer.FlowReturn;
 import org.freedesktop.gstreamer.Pad;
 import org.freedesktop.gstreamer.PadProbeReturn;
 import org.freedesktop.gstreamer.PadProbeType;
-import org.freedesktop.gstreamer.Sample;
 import org.freedesktop.gstreamer.elements.AppSink;
 
 /**
@@ -46,7 +42,6 @@ public final class EncodeCheck {
 
   private final int width;
   private final int height;
-  private final int[] layout;
   private final FramePairs pairs;
   private final AtomicLong sourceFrames = new AtomicLong();
 
@@ -56,7 +51,6 @@ public final class EncodeCheck {
     }
     this.width = width;
     this.height = height;
-    this.layout = FrameComparison.i420Layout(width, height);
     this.pairs = new FramePairs(width * height * 3 / 2, maxBacklogBytes(), SPOT_FRAMES);
   }
 
@@ -122,34 +116,15 @@ public final class EncodeCheck {
     // Our own numbers only: no user data in caps text.
     Transcoder.setArg(filter, "caps", "video/x-raw,format=I420,width=" + width + ",height=" + height);
     AppSink sink = (AppSink) Transcoder.make("appsink", owned);
-    sink.set("sync", false);
-    sink.set("max-buffers", 4);
     sink.set("async", false);
     sink.set("enable-last-sample", false);
-    sink.set("emit-signals", true);
-    sink.connect((AppSink.NEW_SAMPLE) s -> {
-      Sample sample = s.pullSample();
-      if (sample == null) {
-        return FlowReturn.EOS;
+    FrameComparison.deliverI420(sink, width, height, pairs::buffer, frame -> {
+      if (reference) {
+        pairs.reference(frame);
+      } else {
+        pairs.decoded(frame);
       }
-      try {
-        Buffer buffer = sample.getBuffer();
-        ByteBuffer data = buffer.map(false);
-        try {
-          byte[] frame = pairs.buffer();
-          FrameComparison.copyI420(data, width, height, layout, frame);
-          if (reference) {
-            pairs.reference(frame);
-          } else {
-            pairs.decoded(frame);
-          }
-        } finally {
-          buffer.unmap();
-        }
-      } finally {
-        sample.dispose();
-      }
-      return FlowReturn.OK;
+      return true;
     });
     return List.of(convert, filter, sink);
   }

@@ -196,7 +196,6 @@ public final class FrameComparison {
    */
   public static Result countFrames(Path file, Duration timeout) {
     AtomicLong frames = new AtomicLong();
-    List<Element> owned = Collections.synchronizedList(new ArrayList<>());
     try (PipelineSession session = PipelineSession.create("count")) {
       Element src = session.add("filesrc");
       src.set("location", file.toString());
@@ -233,12 +232,7 @@ public final class FrameComparison {
         }
       };
       decode.connect(onPad);
-      session.onClose(() -> {
-        decode.disconnect(onPad);
-        synchronized (owned) {
-          owned.forEach(Element::dispose);
-        }
-      });
+      session.onClose(() -> decode.disconnect(onPad));
       BusOutcome bus = session.play(timeout, Transcoder.STALL);
       if (bus.end() == BusOutcome.End.EOS) {
         return new Result(true, null, null, 0, frames.get(), Double.NaN, Double.NaN);
@@ -274,32 +268,9 @@ public final class FrameComparison {
     src.link(parse);
 
     AppSink sink = (AppSink) session.add("appsink");
-    sink.set("sync", false);
-    sink.set("max-buffers", 4);
-    sink.set("emit-signals", true);
     Transcoder.setArg(sink, "caps", "video/x-raw,format=I420,width=" + width + ",height=" + height);
-    int[] strides = i420Layout(width, height);
-    sink.connect((AppSink.NEW_SAMPLE) s -> {
-      Sample sample = s.pullSample();
-      if (sample == null) {
-        return FlowReturn.EOS;
-      }
-      try {
-        Buffer buffer = sample.getBuffer();
-        ByteBuffer data = buffer.map(false);
-        try {
-          byte[] frame = copyI420(data, width, height, strides);
-          if (!offer(frames, frame, stop)) {
-            return FlowReturn.FLUSHING;
-          }
-        } finally {
-          buffer.unmap();
-        }
-      } finally {
-        sample.dispose();
-      }
-      return FlowReturn.OK;
-    });
+    int frameBytes = width * height * 3 / 2;
+    deliverI420(sink, width, height, () -> new byte[frameBytes], frame -> offer(frames, frame, stop));
     sink.connect((AppSink.EOS) s -> offer(frames, END, stop));
 
     boolean[] linked = new boolean[1];
@@ -344,17 +315,8 @@ public final class FrameComparison {
         // not-linked shows on the bus
       }
     };
-    AtomicBoolean videoTaken = new AtomicBoolean();
-    Element.PAD_ADDED onParsed = (element, pad) -> {
-      String name = Pads.caps(pad).name();
-      // Video, or a still-image codec carrying video (MJPEG: image/jpeg).
-      if (!(name.startsWith("video/") || name.startsWith("image/")) || !videoTaken.compareAndSet(false, true)) {
-        return; // left unlinked: not decoded
-      }
-      Pads.decode(session, pad, onPad, owned); // a refused link shows on the bus as not-linked
-    };
-    parse.connect(onParsed);
-    session.onClose(() -> parse.disconnect(onParsed));
+    // Video, or a still-image codec carrying video (MJPEG: image/jpeg).
+    Pads.decodeFirst(session, parse, name -> name.startsWith("video/") || name.startsWith("image/"), onPad, owned);
   }
 
   private static boolean offer(BlockingQueue<byte[]> q, byte[] frame, AtomicBoolean stop) {
@@ -370,6 +332,39 @@ public final class FrameComparison {
     return false;
   }
 
+  /**
+   * Makes {@code sink} (negotiated to I420 at {@code width}x{@code height}) copy each frame it gets,
+   * visible samples only, into an array from {@code arrays} and hand it to {@code frames}; when that
+   * returns false the stream stops (FLUSHING). Sets sync off, at most 4 queued buffers, signals on.
+   */
+  static void deliverI420(AppSink sink, int width, int height, java.util.function.Supplier<byte[]> arrays,
+      java.util.function.Predicate<byte[]> frames) {
+    int[] layout = i420Layout(width, height);
+    sink.set("sync", false);
+    sink.set("max-buffers", 4);
+    sink.set("emit-signals", true);
+    sink.connect((AppSink.NEW_SAMPLE) s -> {
+      Sample sample = s.pullSample();
+      if (sample == null) {
+        return FlowReturn.EOS;
+      }
+      try {
+        Buffer buffer = sample.getBuffer();
+        ByteBuffer data = buffer.map(false);
+        try {
+          if (!frames.test(copyI420(data, width, height, layout, arrays.get()))) {
+            return FlowReturn.FLUSHING;
+          }
+        } finally {
+          buffer.unmap();
+        }
+      } finally {
+        sample.dispose();
+      }
+      return FlowReturn.OK;
+    });
+  }
+
   /** GStreamer's default I420 layout: {Y stride, UV stride, U offset, V offset}. */
   static int[] i420Layout(int width, int height) {
     int yStride = (width + 3) & ~3;
@@ -380,11 +375,6 @@ public final class FrameComparison {
   }
 
   /** Copies the visible samples of an I420 frame into one tight array (Y, then U, then V). */
-  static byte[] copyI420(ByteBuffer data, int width, int height, int[] layout) {
-    return copyI420(data, width, height, layout, new byte[width * height * 3 / 2]);
-  }
-
-  /** As {@link #copyI420(ByteBuffer, int, int, int[])}, into {@code out} (width * height * 3 / 2 bytes). */
   static byte[] copyI420(ByteBuffer data, int width, int height, int[] layout, byte[] out) {
     int o = 0;
     for (int y = 0; y < height; y++) {

@@ -51,6 +51,24 @@ final class Pads {
   }
 
   /**
+   * Decodes the first stream {@code parsebin} exposes whose caps name {@code wanted} accepts (a new
+   * decodebin, its decoded pads to {@code onDecoded}); every other stream is left unlinked, not decoded.
+   * The handler is disconnected when the session closes.
+   */
+  static void decodeFirst(PipelineSession session, Element parsebin, java.util.function.Predicate<String> wanted,
+      Element.PAD_ADDED onDecoded, List<Element> owned) {
+    java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+    Element.PAD_ADDED onParsed = (element, pad) -> {
+      if (!wanted.test(caps(pad).name()) || !taken.compareAndSet(false, true)) {
+        return; // left unlinked: not decoded
+      }
+      decode(session, pad, onDecoded, owned); // a refused link shows on the bus as not-linked
+    };
+    parsebin.connect(onParsed);
+    session.onClose(() -> parsebin.disconnect(onParsed));
+  }
+
+  /**
    * Links {@code pad} (a parsed stream) to a new decodebin whose decoded pads go to {@code onDecoded};
    * null when linked, else the link result.
    */

@@ -295,14 +295,7 @@ public final class Transcoder {
     List<Element> decoded = c.decodedBranch(EncodeCheck.encodedCaps(profile.videoCodec()), owned);
     List<List<Element>> branches = List.of(chain, encodeBranch, toMux, reference, decoded);
     for (List<Element> b : branches) {
-      for (Element e : b) {
-        session.pipeline().add(e);
-      }
-      for (int i = 0; i + 1 < b.size(); i++) {
-        if (!b.get(i).link(b.get(i + 1))) {
-          throw new IllegalStateException("cannot link " + b.get(i).getName() + " to " + b.get(i + 1).getName());
-        }
-      }
+      addAndLink(session, b);
     }
     if (!toEncoder.link(encodeBranch.get(0)) || !toEncoder.link(reference.get(0))
         || !fromEncoder.link(toMux.get(0)) || !fromEncoder.link(decoded.get(0))) {
@@ -348,14 +341,7 @@ public final class Transcoder {
 
   /** Adds {@code chain} to the pipeline, links pad ! chain ! mux, and starts the new elements. */
   static void attach(PipelineSession session, Pad pad, List<Element> chain, Element mux) {
-    for (Element e : chain) {
-      session.pipeline().add(e);
-    }
-    for (int i = 0; i + 1 < chain.size(); i++) {
-      if (!chain.get(i).link(chain.get(i + 1))) {
-        throw new IllegalStateException("cannot link " + chain.get(i).getName() + " to " + chain.get(i + 1).getName());
-      }
-    }
+    addAndLink(session, chain);
     Element last = chain.get(chain.size() - 1);
     if (!last.link(mux)) {
       throw new IllegalStateException("the muxer refuses " + last.getName() + "'s output");
@@ -367,6 +353,18 @@ public final class Transcoder {
       pad.link(chain.get(0).getStaticPad("sink"));
     } catch (PadLinkException e) {
       throw new IllegalStateException("cannot link the decoded stream: " + e.getLinkResult());
+    }
+  }
+
+  /** Adds {@code chain} to the pipeline and links each element to the next. */
+  static void addAndLink(PipelineSession session, List<Element> chain) {
+    for (Element e : chain) {
+      session.pipeline().add(e);
+    }
+    for (int i = 0; i + 1 < chain.size(); i++) {
+      if (!chain.get(i).link(chain.get(i + 1))) {
+        throw new IllegalStateException("cannot link " + chain.get(i).getName() + " to " + chain.get(i + 1).getName());
+      }
     }
   }
 
