@@ -56,14 +56,9 @@ public final class EncodeCheck {
 
   /** Caps of the profile's encoded video, to find a decoder for: our constants. */
   static String encodedCaps(String codec) {
-    return switch (codec) {
-      case "h264" -> "video/x-h264";
-      case "hevc" -> "video/x-h265";
-      // Without alpha: vp9alphadecodebin ranks above vp9dec and takes only streams with an alpha plane.
-      case "vp9" -> "video/x-vp9,codec-alpha=(boolean)false";
-      case "av1" -> "video/x-av1";
-      default -> throw new IllegalArgumentException(codec);
-    };
+    String caps = dev.gstbeam.internal.transcode.StreamCopy.videoCaps(codec);
+    // Without alpha: vp9alphadecodebin ranks above vp9dec and takes only streams with an alpha plane.
+    return codec.equals("vp9") ? caps + ",codec-alpha=(boolean)false" : caps;
   }
 
   /** What the check saw: the source's decoded frames, and the encoder's input against its output. */
