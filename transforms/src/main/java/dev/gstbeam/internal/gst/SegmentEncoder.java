@@ -3,6 +3,7 @@ package dev.gstbeam.internal.gst;
 import dev.gstbeam.gpu.GpuSlots;
 import dev.gstbeam.FailureReason;
 import dev.gstbeam.internal.probe.GstStructureText;
+import dev.gstbeam.internal.segment.Mp4Colour;
 import dev.gstbeam.internal.segment.Segment;
 import dev.gstbeam.internal.transcode.EncoderSettings;
 import dev.gstbeam.internal.transcode.OutputGeometry;
@@ -118,6 +119,7 @@ public final class SegmentEncoder {
     AtomicReference<Pad.PROBE> blockRef = new AtomicReference<>();
     boolean seeking = seek && segment.seekPts() != Segment.FROM_START;
 
+    Boolean sourceFullRange = Mp4Colour.fullRange(source);
     try (PipelineSession session = PipelineSession.create("segment")) {
       Element src = session.add("filesrc");
       src.set("location", source.toString());
@@ -152,7 +154,7 @@ public final class SegmentEncoder {
           return PadProbeReturn.OK;
         });
         try {
-          geometry.set(Transcoder.videoChain(session, pad, c, profile, videoSpec, mux, owned, null));
+          geometry.set(Transcoder.videoChain(session, pad, c, profile, videoSpec, mux, owned, null, sourceFullRange));
         } catch (RuntimeException e) {
           linkError.compareAndSet(null, e.getMessage());
         }

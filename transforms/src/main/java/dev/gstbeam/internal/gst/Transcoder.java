@@ -3,6 +3,8 @@ package dev.gstbeam.internal.gst;
 import dev.gstbeam.gpu.GpuSlots;
 import dev.gstbeam.FailureReason;
 import dev.gstbeam.internal.probe.GstStructureText;
+import dev.gstbeam.internal.segment.Mp4Colour;
+import dev.gstbeam.internal.transcode.Colorimetry;
 import dev.gstbeam.internal.transcode.EncoderSettings;
 import dev.gstbeam.internal.transcode.OutputGeometry;
 import dev.gstbeam.internal.transcode.Profile;
@@ -125,6 +127,7 @@ public final class Transcoder {
     AtomicReference<EncodeCheck> encodeCheck = new AtomicReference<>();
     List<Element> owned = Collections.synchronizedList(new ArrayList<>());
 
+    Boolean sourceFullRange = Mp4Colour.fullRange(source);
     try (PipelineSession session = PipelineSession.create("transcode")) {
       Element src = session.add("filesrc");
       src.set("location", source.toString());
@@ -153,7 +156,8 @@ public final class Transcoder {
           synchronized (have) {
             if (c.name().equals("video/x-raw") && !have[0]) {
               have[0] = true;
-              geometry.set(videoChain(session, pad, c, profile, videoSpec, mux, owned, check ? encodeCheck : null));
+              geometry.set(videoChain(session, pad, c, profile, videoSpec, mux, owned, check ? encodeCheck : null,
+                  sourceFullRange));
               return;
             }
             if (c.name().equals("audio/x-raw") && !have[1]) {
@@ -236,7 +240,8 @@ public final class Transcoder {
    * and its output decoded again also go to an {@link EncodeCheck}, which is set there.
    */
   static OutputGeometry videoChain(PipelineSession session, Pad pad, GstStructureText caps, Profile profile,
-      EncoderSettings.ElementSpec encoderSpec, Element mux, List<Element> owned, AtomicReference<EncodeCheck> check) {
+      EncoderSettings.ElementSpec encoderSpec, Element mux, List<Element> owned, AtomicReference<EncodeCheck> check,
+      Boolean sourceFullRange) {
     int w = orZero(caps.integer("width"));
     int h = orZero(caps.integer("height"));
     int[] par = caps.fraction("pixel-aspect-ratio");
@@ -246,6 +251,15 @@ public final class Transcoder {
 
     List<Element> chain = new ArrayList<>();
     chain.add(make("queue", owned));
+    String colorimetry = Colorimetry.relabel(caps.string("colorimetry"), h, sourceFullRange);
+    if (colorimetry != null) {
+      // A label, not a conversion (see Colorimetry): the frames are full range and must be encoded as such.
+      Element label = make("capssetter", owned);
+      setArg(label, "join", "true");
+      setArg(label, "replace", "false");
+      setArg(label, "caps", "video/x-raw,colorimetry=(string)" + colorimetry); // our numbers only
+      chain.add(label);
+    }
     chain.add(make("videoconvert", owned));
     if (interlaced) {
       Element deinterlace = make("deinterlace", owned);

@@ -53,4 +53,52 @@ final class Mp4Boxes {
     buf.flip();
     return buf;
   }
+
+  /** In {@code buf}, the first child of the box at {@code parent} (of {@code parentSize} bytes, header 8) of this type; -1 if none. */
+  static int child(ByteBuffer buf, int parent, int parentSize, String wanted) {
+    int pos = parent + 8;
+    int end = parent + parentSize;
+    while (pos + 8 <= end) {
+      long size = buf.getInt(pos) & 0xffffffffL;
+      if (size < 8 || pos + size > end) {
+        return -1;
+      }
+      if (type(buf, pos + 4).equals(wanted)) {
+        return pos;
+      }
+      pos += (int) size;
+    }
+    return -1;
+  }
+
+  /** In moov (the buffer, moov at 0), the first trak whose handler is {@code vide}; -1 if none. */
+  static int videoTrak(ByteBuffer moov) {
+    int pos = 8;
+    while (pos + 8 <= moov.limit()) {
+      long size = moov.getInt(pos) & 0xffffffffL;
+      if (size < 8 || pos + size > moov.limit()) {
+        return -1;
+      }
+      if (type(moov, pos + 4).equals("trak")) {
+        int mdia = child(moov, pos, (int) size, "mdia");
+        if (mdia >= 0) {
+          int hdlr = child(moov, mdia, moov.getInt(mdia), "hdlr");
+          if (hdlr >= 0 && hdlr + 20 <= moov.limit() && type(moov, hdlr + 16).equals("vide")) {
+            return pos;
+          }
+        }
+      }
+      pos += (int) size;
+    }
+    return -1;
+  }
+
+  /** The whole moov box, read; null when the file has none or it is too large to be real. */
+  static ByteBuffer moov(FileChannel ch) throws IOException {
+    long[] moov = topLevel(ch, "moov");
+    if (moov == null || moov[1] > Integer.MAX_VALUE) {
+      return null;
+    }
+    return read(ch, moov[0], (int) moov[1]);
+  }
 }

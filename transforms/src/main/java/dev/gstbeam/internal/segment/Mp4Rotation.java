@@ -92,40 +92,7 @@ public final class Mp4Rotation {
 
   /** In moov (the buffer), the tkhd of the first trak whose handler is {@code vide}; -1 if none. */
   private static int videoTkhd(ByteBuffer moov) {
-    int pos = 8;
-    while (pos + 8 <= moov.limit()) {
-      long size = moov.getInt(pos) & 0xffffffffL;
-      if (size < 8 || pos + size > moov.limit()) {
-        return -1;
-      }
-      if (Mp4Boxes.type(moov, pos + 4).equals("trak")) {
-        int tkhd = child(moov, pos, (int) size, "tkhd");
-        int mdia = child(moov, pos, (int) size, "mdia");
-        if (tkhd >= 0 && mdia >= 0) {
-          int hdlr = child(moov, mdia, moov.getInt(mdia), "hdlr");
-          if (hdlr >= 0 && Mp4Boxes.type(moov, hdlr + 16).equals("vide")) {
-            return tkhd;
-          }
-        }
-      }
-      pos += (int) size;
-    }
-    return -1;
-  }
-
-  private static int child(ByteBuffer buf, int parent, int parentSize, String wanted) {
-    int pos = parent + 8;
-    int end = parent + parentSize;
-    while (pos + 8 <= end) {
-      long size = buf.getInt(pos) & 0xffffffffL;
-      if (size < 8 || pos + size > end) {
-        return -1;
-      }
-      if (Mp4Boxes.type(buf, pos + 4).equals(wanted)) {
-        return pos;
-      }
-      pos += (int) size;
-    }
-    return -1;
+    int trak = Mp4Boxes.videoTrak(moov);
+    return trak < 0 ? -1 : Mp4Boxes.child(moov, trak, moov.getInt(trak), "tkhd");
   }
 }
