@@ -289,6 +289,21 @@ public class MigrateIT {
     }
   }
 
+  @Test
+  public void anAviWithPackedBFramesIsMeasuredAsItPlays() throws Exception {
+    // MPEG-4 Part 2 in AVI with packed B-frames (a DivX-era file): after mpeg4videoparse only keyframes
+    // carry a timestamp, and the source's length was taken from the last one (3.88 s for 4.09 s of
+    // video), so every such file failed verification as CORRUPT.
+    Path in = TMP.newFolder("avi").toPath();
+    Path source = in.resolve("packed.avi");
+    Files.copy(TestData.corpusFile("androidx-media/avi/sample.avi"), source);
+    Path out = TMP.newFolder("avi-out").toPath();
+    CliIT.Run r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", out.toString(), "--preset", "ultrafast");
+    assertEquals(r.out() + r.err(), 0, r.code());
+    JsonNode row = rows(out).get("packed.avi");
+    checkOutput(source, Path.of(URI.create(row.get("output_uri").asText())), row, 30.0);
+  }
+
   /** ffprobe's display-matrix rotation of the first video stream ("" when none). */
   static String displayRotation(Path file) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",

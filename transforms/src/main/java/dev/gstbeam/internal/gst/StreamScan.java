@@ -34,6 +34,7 @@ public final class StreamScan {
     private long firstPts = -1;
     private long startPts = -1;
     private long endPts = -1;
+    private long nextEnd = -1; // where the next untimed packet ends, after the last timed one
     private final List<Long> keyframePts = new ArrayList<>();
     private final List<Long> keyframeNumbers = new ArrayList<>();
     private long[] packetPts = new long[1024];
@@ -111,15 +112,25 @@ public final class StreamScan {
       return (java.util.BitSet) packetKey.clone();
     }
 
-    /** Start and end (last timestamp plus its duration) of the packets seen, any stream type. */
+    /**
+     * Start and end (last timestamp plus its duration) of the packets seen, any stream type. A packet
+     * without a timestamp but with a duration follows the one before it, as ffprobe interpolates them:
+     * mpeg4videoparse leaves only keyframes timed in an AVI with packed B-frames, and the untimed tail
+     * after the last one made such a file's video 0.2 s shorter than it plays.
+     */
     synchronized void onExtent(long pts, long duration) {
       if (pts < 0) {
+        if (nextEnd >= 0 && duration > 0) {
+          nextEnd += duration;
+          endPts = Math.max(endPts, nextEnd);
+        }
         return;
       }
       if (startPts < 0 || pts < startPts) {
         startPts = pts;
       }
       long end = pts + Math.max(0, duration);
+      nextEnd = end;
       if (end > endPts) {
         endPts = end;
       }
