@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
@@ -302,6 +303,24 @@ public class MigrateIT {
     assertEquals(r.out() + r.err(), 0, r.code());
     JsonNode row = rows(out).get("packed.avi");
     checkOutput(source, Path.of(URI.create(row.get("output_uri").asText())), row, 30.0);
+  }
+
+  @Test
+  public void audioTheDemuxerCannotReadFailsTheInputInsteadOfBeingDropped() throws Exception {
+    // DTS in MPEG-TS as stream type 0x82 without a registration descriptor: ffmpeg reads it, GStreamer
+    // 1.22's tsdemux gives no stream for it, and the output used to be written without audio, "ok".
+    Path in = TMP.newFolder("dts").toPath();
+    Path source = in.resolve("dts.ts");
+    Files.copy(TestData.corpusFile("androidx-media/ts/sample_h264_dts_audio.ts"), source);
+    assertEquals("dts", stream(ffprobe(source), "audio").get("codec_name").asText());
+    Path out = TMP.newFolder("dts-out").toPath();
+    CliIT.Run r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", out.toString(), "--preset", "ultrafast");
+    assertEquals(r.out() + r.err(), 3, r.code());
+    JsonNode row = rows(out).get("dts.ts");
+    assertEquals(row.toString(), "failed", row.get("status").asText());
+    assertEquals(row.toString(), "MISSING_PLUGIN", row.get("reason").asText());
+    assertThat(row.get("message").asText(), org.hamcrest.Matchers.containsString("type 0x82 on PID 0x101"));
+    assertFalse("no output without its audio", Files.exists(out.resolve("dts.mp4")));
   }
 
   /** ffprobe's display-matrix rotation of the first video stream ("" when none). */

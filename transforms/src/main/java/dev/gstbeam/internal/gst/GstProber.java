@@ -122,7 +122,7 @@ public final class GstProber implements AutoCloseable {
     Topology topology = new Topology();
     mergeScan(topology, scan);
     GstStructureText tags = bus.tags().isEmpty() ? null : bus.tags().get(0);
-    return build(topology, new LinkedHashSet<>(), tags, null, scan.durationNanos(), null, reportedUri, sizeBytes);
+    return build(topology, new LinkedHashSet<>(), tags, null, scan.durationNanos(), null, reportedUri, sizeBytes, file);
   }
 
   /** One discoverer run: the outcome, or null when it did not answer in its time. */
@@ -233,7 +233,7 @@ public final class GstProber implements AutoCloseable {
       }
     }
     return build(topology, missing, infoTags, topology.containerTags, durationNs,
-        pb.gst_discoverer_info_get_toc(info), reportedUri, sizeBytes);
+        pb.gst_discoverer_info_get_toc(info), reportedUri, sizeBytes, file);
   }
 
   private ProbeOutcome build(
@@ -244,7 +244,8 @@ public final class GstProber implements AutoCloseable {
       long durationNs,
       Pointer toc,
       String reportedUri,
-      long sizeBytes) {
+      long sizeBytes,
+      java.nio.file.Path sourceFile) {
     if (topology.leaves.isEmpty()) {
       return ProbeOutcome.failed(FailureReason.CORRUPT, "no playable stream found");
     }
@@ -268,6 +269,10 @@ public final class GstProber implements AutoCloseable {
       streams.add(stream(index++, leaf, container, globalRotation, missing));
     }
 
+    if ("mpegts".equals(container)) {
+      unreadTransportStreamAudio(sourceFile, streams, missing);
+    }
+
     Double duration = durationNs > 0 ? durationNs / 1e9 : null;
     Long bitRate = duration != null && duration > 0 ? Math.round(sizeBytes * 8 / duration) : null;
 
@@ -288,6 +293,38 @@ public final class GstProber implements AutoCloseable {
             .setChapters(chapters(toc))
             .setStreams(streams)
             .build());
+  }
+
+  /**
+   * Audio streams the transport stream's program map announces, that carry data, and that the demuxer
+   * gave no stream for (GStreamer 1.22's tsdemux ignores DTS as type 0x82 without a registration
+   * descriptor; ffmpeg reads it): listed as missing, so the file is not decodable here rather than
+   * migrated without its audio. Compared by count: tsdemux does not say which PID a stream came from
+   * in what the discoverer reports.
+   */
+  static void unreadTransportStreamAudio(java.nio.file.Path file, List<Stream> streams, Set<String> missing) {
+    if (file == null) {
+      return;
+    }
+    List<dev.gstbeam.internal.probe.TsProgramMap.Entry> announced;
+    try {
+      announced = dev.gstbeam.internal.probe.TsProgramMap.audioWithData(
+          dev.gstbeam.internal.probe.TsProgramMap.read(file));
+    } catch (java.io.IOException | RuntimeException e) {
+      return; // unreadable here: the demuxer's view stands
+    }
+    long read = streams.stream().filter(st -> "audio".equals(st.getType())).count();
+    if (announced.size() <= read) {
+      return;
+    }
+    StringBuilder which = new StringBuilder();
+    for (dev.gstbeam.internal.probe.TsProgramMap.Entry e : announced) {
+      which.append(which.length() == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT,
+          "type 0x%02x on PID 0x%x", e.streamType(), e.pid()));
+    }
+    missing.add(String.format(java.util.Locale.ROOT,
+        "audio/mpegts demuxing: the program map has %d audio stream(s) with data (%s), the demuxer read %d",
+        announced.size(), which, read));
   }
 
   /**
