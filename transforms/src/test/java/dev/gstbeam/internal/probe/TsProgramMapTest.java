@@ -32,6 +32,16 @@ public class TsProgramMapTest {
   }
 
   @Test
+  public void aBroadcastCueStreamIsNotBluRayAudio() throws Exception {
+    // ffprobe: mpeg2video 0x100, mp2 0x101, scte_35 0x258 (type 0x86, which Blu-ray uses for DTS-HD).
+    List<TsProgramMap.Entry> all = TsProgramMap.read(TestData.corpusFile("androidx-media/ts/sample_scte35.ts"));
+    assertEquals(all.toString(), 3, all.size());
+    List<TsProgramMap.Entry> audio = TsProgramMap.audioWithData(all);
+    assertEquals(all.toString(), 1, audio.size());
+    assertEquals(0x101, audio.get(0).pid());
+  }
+
+  @Test
   public void countsTheAudioStreamsFfmpegWrote() throws Exception {
     TestData.assumeTool("ffmpeg");
     Path ts = tmp.getRoot().toPath().resolve("three.ts");
