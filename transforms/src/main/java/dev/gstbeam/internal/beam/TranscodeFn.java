@@ -306,8 +306,8 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
   }
 
   /**
-   * The comparison made while encoding ({@link EncodeCheck}), completed by decoding the written file
-   * alone for its frame count (what the muxer kept is what players show).
+   * The comparison made while encoding ({@link EncodeCheck}), completed by the written file's frame
+   * count (what the muxer kept is what players show): an MP4's tables, or the file decoded alone.
    */
   static FrameComparison.Result checkedWhileEncoding(EncodeCheck.Result check, Path source, Path target,
       dev.gstbeam.internal.transcode.OutputGeometry geometry, Duration watchdog, List<String> notes) {
@@ -328,6 +328,12 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
             + " every frame compared with the source decoded on its own", n, p.psnrOfFirst(n), spot.psnrMean()));
         return null;
       }
+    }
+    // The frames the written file shows: from an MP4's sample tables and edit (the bits were decoded
+    // while encoding, and the spot check decoded the file's start); other files are decoded for it.
+    long shown = dev.gstbeam.internal.segment.Mp4ShownFrames.count(target);
+    if (shown >= 0) {
+      return new FrameComparison.Result(true, null, null, check.sourceFrames(), shown, p.psnrMean(), p.psnrMin());
     }
     FrameComparison.Result written = FrameComparison.countFrames(target, watchdog);
     return new FrameComparison.Result(written.ok(), written.reason(), written.message(), check.sourceFrames(),
