@@ -89,6 +89,7 @@ public final class FrameComparison {
     BlockingQueue<byte[]> fromSource = new ArrayBlockingQueue<>(8);
     BlockingQueue<byte[]> fromOutput = new ArrayBlockingQueue<>(8);
     AtomicBoolean stop = new AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<String> missing = new java.util.concurrent.atomic.AtomicReference<>();
     List<Element> owned = Collections.synchronizedList(new ArrayList<>());
     Psnr psnr = new Psnr();
     long[] counts = new long[2];
@@ -146,17 +147,24 @@ public final class FrameComparison {
     }, "gstbeam-frame-compare");
 
     try (PipelineSession session = PipelineSession.create("compare")) {
-      branch(session, source, true, frameRate, width, height, fromSource, stop, owned);
-      branch(session, output, false, 0, width, height, fromOutput, stop, owned);
+      branch(session, source, true, frameRate, width, height, fromSource, stop, owned,
+          () -> missing.compareAndSet(null, "no video stream decodes in the source"));
+      branch(session, output, false, 0, width, height, fromOutput, stop, owned,
+          () -> missing.compareAndSet(null, "no video stream decodes in the output"));
       session.onClose(() -> {
         synchronized (owned) {
           owned.forEach(Element::dispose);
         }
       });
       comparer.start();
-      BusOutcome bus = maxPairs == Long.MAX_VALUE
-          ? session.play(timeout, Transcoder.STALL)
-          : session.play(timeout, Transcoder.STALL, enough::get);
+      // Ends early when enough pairs were compared, or when a file turns out to have no video stream
+      // (its appsink would never preroll, and the pipeline would wait for the stall watchdog).
+      BusOutcome bus = session.play(timeout, Transcoder.STALL, () -> enough.get() || missing.get() != null);
+      if (missing.get() != null) {
+        stop.set(true);
+        joinQuietly(comparer);
+        return new Result(false, FailureReason.CORRUPT, missing.get(), counts[0], counts[1], Double.NaN, Double.NaN);
+      }
       if (bus.end() == BusOutcome.End.ENOUGH) {
         stop.set(true); // the appsinks stop waiting for room; close() tears the pipeline down
         joinQuietly(comparer);
@@ -261,7 +269,7 @@ public final class FrameComparison {
    * (PGS or VobSub subpictures) is left unlinked instead of failing the comparison.
    */
   private static void branch(PipelineSession session, Path file, boolean deinterlace, int frameRate, int width,
-      int height, BlockingQueue<byte[]> frames, AtomicBoolean stop, List<Element> owned) {
+      int height, BlockingQueue<byte[]> frames, AtomicBoolean stop, List<Element> owned, Runnable noVideo) {
     Element src = session.add("filesrc");
     src.set("location", file.toString());
     Element parse = session.add("parsebin");
@@ -316,7 +324,8 @@ public final class FrameComparison {
       }
     };
     // Video, or a still-image codec carrying video (MJPEG: image/jpeg).
-    Pads.decodeFirst(session, parse, name -> name.startsWith("video/") || name.startsWith("image/"), onPad, owned);
+    Pads.decodeFirst(session, parse, name -> name.startsWith("video/") || name.startsWith("image/"), onPad, noVideo,
+        owned);
   }
 
   private static boolean offer(BlockingQueue<byte[]> q, byte[] frame, AtomicBoolean stop) {

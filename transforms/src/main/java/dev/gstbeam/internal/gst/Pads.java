@@ -57,7 +57,26 @@ final class Pads {
    */
   static void decodeFirst(PipelineSession session, Element parsebin, java.util.function.Predicate<String> wanted,
       Element.PAD_ADDED onDecoded, List<Element> owned) {
+    decodeFirst(session, parsebin, wanted, onDecoded, null, owned);
+  }
+
+  /**
+   * As {@link #decodeFirst(PipelineSession, Element, java.util.function.Predicate, Element.PAD_ADDED, List)},
+   * and {@code onNone} (if not null) runs when parsebin has exposed all its streams and none was
+   * wanted: a sink waiting for that stream would otherwise keep the pipeline from prerolling.
+   */
+  static void decodeFirst(PipelineSession session, Element parsebin, java.util.function.Predicate<String> wanted,
+      Element.PAD_ADDED onDecoded, Runnable onNone, List<Element> owned) {
     java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+    if (onNone != null) {
+      Element.NO_MORE_PADS done = element -> {
+        if (!taken.get()) {
+          onNone.run();
+        }
+      };
+      parsebin.connect(done);
+      session.onClose(() -> parsebin.disconnect(done));
+    }
     Element.PAD_ADDED onParsed = (element, pad) -> {
       if (!wanted.test(caps(pad).name()) || !taken.compareAndSet(false, true)) {
         return; // left unlinked: not decoded

@@ -42,6 +42,29 @@ public class EncodeCheckIT {
         "-flags", "+ilme+ildct", "-top", "1", "-b:v", "6M", interlaced.toString());
   }
 
+  /**
+   * A file with no video stream in a comparison (an output whose video track the demuxer skips, as
+   * qtdemux does with a 0.05 s track) fails at once, as corrupt: its appsink never prerolls, and the
+   * comparison must not wait for the stall watchdog. (Here the demuxer's not-linked error usually comes
+   * first; when parsebin has exposed every stream without video, the comparison ends by itself.)
+   */
+  @Test
+  public void aComparisonWithoutVideoOnOneSideFailsAtOnce() throws Exception {
+    Path audioOnly = TMP.getRoot().toPath().resolve("audio-only.m4a");
+    Ffmpeg.run("-i", clip.toString(), "-vn", "-c:a", "copy", audioOnly.toString());
+    for (int i = 0; i < 5; i++) {
+      long t0 = System.nanoTime();
+      FrameComparison.Result r = FrameComparison.compare(clip, audioOnly, 640, 360, TIMEOUT, 0);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertFalse(r.ok());
+      assertEquals(dev.gstbeam.FailureReason.CORRUPT, r.reason());
+      assertTrue(r.message(), r.message().equals("no video stream decodes in the output")
+          || r.message().equals("Internal data stream error."));
+      // Far below the 30 s stall watchdog it used to wait for (not a speed target: a hang check).
+      assertTrue(seconds + " s", seconds < Transcoder.STALL.toSeconds());
+    }
+  }
+
   /** x264's "slower" preset looks 60 frames ahead: the decoded side trails the encoder's input by that much. */
   @Test
   public void h264WithALongLookAheadAgreesWithTheSeparatePass() throws Exception {
