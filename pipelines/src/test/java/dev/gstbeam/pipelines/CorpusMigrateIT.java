@@ -52,7 +52,7 @@ public class CorpusMigrateIT {
       Map.entry("androidx-media/mp4/sample_ipcm_16be.mp4", "MISSING_PLUGIN"),
       Map.entry("androidx-media/mp4/sample_ipcm_24le.mp4", "MISSING_PLUGIN"),
       Map.entry("androidx-media/ts/sample_h264_dts_audio.ts", "type 0x82 on PID 0x101"),
-      Map.entry("androidx-media/ts/sample_with_junk", "has audio iff its source does"),
+      Map.entry("androidx-media/ts/sample_with_junk", "MPEG audio packets (stream 0xc0"),
       // Subpicture samples: a 0.05 s video track qtdemux skips; a VobSub track ffprobe counts as video.
       Map.entry("androidx-media/mkv/sample_with_pgs_subtitles.mkv", "output does not decode"),
       Map.entry("androidx-media/mkv/sample_with_vobsub.mkv", "output does not decode"),

@@ -321,6 +321,18 @@ public class MigrateIT {
     assertEquals(row.toString(), "MISSING_PLUGIN", row.get("reason").asText());
     assertThat(row.get("message").asText(), org.hamcrest.Matchers.containsString("type 0x82 on PID 0x101"));
     assertFalse("no output without its audio", Files.exists(out.resolve("dts.mp4")));
+
+    // An MPEG program stream with junk before its first pack: GStreamer reads it as MPEG video alone.
+    Path junk = in.resolve("junk.mpg");
+    Files.copy(TestData.corpusFile("androidx-media/ts/sample_with_junk"), junk);
+    Files.delete(source);
+    assertEquals("mp2", stream(ffprobe(junk), "audio").get("codec_name").asText());
+    Path out2 = TMP.newFolder("junk-out").toPath();
+    r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", out2.toString(), "--preset", "ultrafast");
+    assertEquals(r.out() + r.err(), 3, r.code());
+    row = rows(out2).get("junk.mpg");
+    assertEquals(row.toString(), "MISSING_PLUGIN", row.get("reason").asText());
+    assertThat(row.get("message").asText(), org.hamcrest.Matchers.containsString("MPEG audio packets (stream 0xc0"));
   }
 
   /** ffprobe's display-matrix rotation of the first video stream ("" when none). */

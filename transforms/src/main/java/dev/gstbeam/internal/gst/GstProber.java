@@ -271,6 +271,8 @@ public final class GstProber implements AutoCloseable {
 
     if ("mpegts".equals(container)) {
       unreadTransportStreamAudio(sourceFile, streams, missing);
+    } else if (java.util.Set.of("mpegvideo", "m4v", "h264", "hevc").contains(container)) {
+      audioInsideVideoStream(sourceFile, streams, missing);
     }
 
     Double duration = durationNs > 0 ? durationNs / 1e9 : null;
@@ -325,6 +327,32 @@ public final class GstProber implements AutoCloseable {
     missing.add(String.format(java.util.Locale.ROOT,
         "audio/mpegts demuxing: the program map has %d audio stream(s) with data (%s), the demuxer read %d",
         announced.size(), which, read));
+  }
+
+  /**
+   * A file read as an elementary video stream that carries MPEG audio packets (a program stream with
+   * junk before its first pack, see {@link dev.gstbeam.internal.probe.EmbeddedPesAudio}): listed as
+   * missing, so the file is not decodable here rather than migrated without its audio.
+   */
+  static void audioInsideVideoStream(java.nio.file.Path file, List<Stream> streams, Set<String> missing) {
+    if (file == null) {
+      return;
+    }
+    Map<Integer, Integer> audio;
+    try {
+      audio = dev.gstbeam.internal.probe.EmbeddedPesAudio.streams(file);
+    } catch (java.io.IOException | RuntimeException e) {
+      return;
+    }
+    long read = streams.stream().filter(st -> "audio".equals(st.getType())).count();
+    if (audio.size() <= read) {
+      return;
+    }
+    StringBuilder which = new StringBuilder();
+    audio.forEach((id, n) -> which.append(which.length() == 0 ? "" : ", ")
+        .append(String.format(java.util.Locale.ROOT, "stream 0x%02x, %d packets", id, n)));
+    missing.add(String.format(java.util.Locale.ROOT, "audio/mpeg program-stream demuxing: the file was read as an"
+        + " elementary video stream but carries MPEG audio packets (%s)", which));
   }
 
   /**
