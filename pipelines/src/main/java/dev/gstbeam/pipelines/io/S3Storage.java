@@ -57,6 +57,8 @@ public final class S3Storage {
   public static Configuration configuration(String bucket, String endpoint, String region, Map<String, String> extra) {
     Configuration conf = new Configuration();
     conf.set("fs.defaultFS", "s3a://" + bucket);
+    // S3A, with shard-committing renames tried again when the store answers a check inconsistently.
+    conf.set("fs.s3a.impl", RetryingS3AFileSystem.class.getName());
     if (endpoint != null) {
       URI uri;
       try {

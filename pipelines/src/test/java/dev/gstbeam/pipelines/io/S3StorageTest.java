@@ -30,6 +30,18 @@ public class S3StorageTest {
   }
 
   @Test
+  public void s3aIsTheRetryingFileSystem() throws Exception {
+    // Hadoop resolves the scheme through fs.s3a.impl: the job's file system is the subclass whose
+    // rename is tried again (no request is made here: S3A does not probe the bucket on start).
+    Configuration conf = S3Storage.configuration("bucket", "http://127.0.0.1:9", null, Map.of());
+    conf.setInt("fs.s3a.bucket.probe", 0);
+    try (org.apache.hadoop.fs.FileSystem fs =
+        org.apache.hadoop.fs.FileSystem.newInstance(java.net.URI.create("s3a://bucket/"), conf)) {
+      assertEquals(RetryingS3AFileSystem.class, fs.getClass());
+    }
+  }
+
+  @Test
   public void secretsAreRefusedAsOptionsWithoutEchoingThem() {
     for (String key : List.of("fs.s3a.secret.key", "fs.s3a.access.key", "fs.s3a.session.token",
         "fs.s3a.bucket.archive.secret.key")) {
