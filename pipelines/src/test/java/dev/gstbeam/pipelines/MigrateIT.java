@@ -249,14 +249,9 @@ public class MigrateIT {
     // so the comparison made while encoding scores the encoding alone (54.7 dB) while the output is
     // 34.3 dB from the source. The spot check of the first frames catches it and the row is computed
     // from both files decoded again: it must agree with ffmpeg's.
-    Path in = TMP.newFolder("rps").toPath();
-    Path source = in.resolve("sample_h265_rps_pred.ts");
-    Files.copy(TestData.corpusFile("androidx-media/ts/sample_h265_rps_pred.ts"), source);
-    Path out = TMP.newFolder("rps-out").toPath();
-    CliIT.Run r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", out.toString(), "--preset", "ultrafast");
-    assertEquals(r.out() + r.err(), 0, r.code());
-    JsonNode row = rows(out).get("sample_h265_rps_pred.ts");
-    checkOutput(source, Path.of(URI.create(row.get("output_uri").asText())), row, 30.0);
+    One one = migrateOne("androidx-media/ts/sample_h265_rps_pred.ts", "sample_h265_rps_pred.ts", 0);
+    JsonNode row = one.row();
+    checkOutput(one.source(), Path.of(URI.create(row.get("output_uri").asText())), row, 30.0);
     assertThat(row.get("message").asText(), org.hamcrest.Matchers.startsWith(
         "the transcode's decode of the source differs from a standalone decode (first 16 frames: "));
   }
@@ -295,44 +290,44 @@ public class MigrateIT {
     // MPEG-4 Part 2 in AVI with packed B-frames (a DivX-era file): after mpeg4videoparse only keyframes
     // carry a timestamp, and the source's length was taken from the last one (3.88 s for 4.09 s of
     // video), so every such file failed verification as CORRUPT.
-    Path in = TMP.newFolder("avi").toPath();
-    Path source = in.resolve("packed.avi");
-    Files.copy(TestData.corpusFile("androidx-media/avi/sample.avi"), source);
-    Path out = TMP.newFolder("avi-out").toPath();
-    CliIT.Run r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", out.toString(), "--preset", "ultrafast");
-    assertEquals(r.out() + r.err(), 0, r.code());
-    JsonNode row = rows(out).get("packed.avi");
-    checkOutput(source, Path.of(URI.create(row.get("output_uri").asText())), row, 30.0);
+    One one = migrateOne("androidx-media/avi/sample.avi", "packed.avi", 0);
+    JsonNode row = one.row();
+    checkOutput(one.source(), Path.of(URI.create(row.get("output_uri").asText())), row, 30.0);
   }
 
   @Test
   public void audioTheDemuxerCannotReadFailsTheInputInsteadOfBeingDropped() throws Exception {
     // DTS in MPEG-TS as stream type 0x82 without a registration descriptor: ffmpeg reads it, GStreamer
     // 1.22's tsdemux gives no stream for it, and the output used to be written without audio, "ok".
-    Path in = TMP.newFolder("dts").toPath();
-    Path source = in.resolve("dts.ts");
-    Files.copy(TestData.corpusFile("androidx-media/ts/sample_h264_dts_audio.ts"), source);
-    assertEquals("dts", stream(ffprobe(source), "audio").get("codec_name").asText());
-    Path out = TMP.newFolder("dts-out").toPath();
-    CliIT.Run r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", out.toString(), "--preset", "ultrafast");
-    assertEquals(r.out() + r.err(), 3, r.code());
-    JsonNode row = rows(out).get("dts.ts");
+    One dts = migrateOne("androidx-media/ts/sample_h264_dts_audio.ts", "dts.ts", 3);
+    assertEquals("dts", stream(ffprobe(dts.source()), "audio").get("codec_name").asText());
+    JsonNode row = dts.row();
     assertEquals(row.toString(), "failed", row.get("status").asText());
     assertEquals(row.toString(), "MISSING_PLUGIN", row.get("reason").asText());
     assertThat(row.get("message").asText(), org.hamcrest.Matchers.containsString("type 0x82 on PID 0x101"));
-    assertFalse("no output without its audio", Files.exists(out.resolve("dts.mp4")));
+    assertFalse("no output without its audio", Files.exists(dts.out().resolve("dts.mp4")));
 
     // An MPEG program stream with junk before its first pack: GStreamer reads it as MPEG video alone.
-    Path junk = in.resolve("junk.mpg");
-    Files.copy(TestData.corpusFile("androidx-media/ts/sample_with_junk"), junk);
-    Files.delete(source);
-    assertEquals("mp2", stream(ffprobe(junk), "audio").get("codec_name").asText());
-    Path out2 = TMP.newFolder("junk-out").toPath();
-    r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", out2.toString(), "--preset", "ultrafast");
-    assertEquals(r.out() + r.err(), 3, r.code());
-    row = rows(out2).get("junk.mpg");
+    One junk = migrateOne("androidx-media/ts/sample_with_junk", "junk.mpg", 3);
+    assertEquals("mp2", stream(ffprobe(junk.source()), "audio").get("codec_name").asText());
+    row = junk.row();
     assertEquals(row.toString(), "MISSING_PLUGIN", row.get("reason").asText());
     assertThat(row.get("message").asText(), org.hamcrest.Matchers.containsString("MPEG audio packets (stream 0xc0"));
+  }
+
+  /** One corpus file migrated alone: its copy, the output root, its row. */
+  record One(Path source, Path out, JsonNode row) {}
+
+  /** Copies a corpus file under {@code name} into a folder of its own and migrates it ({@code ultrafast}). */
+  private static One migrateOne(String corpusFile, String name, int expectedCode) throws Exception {
+    String stem = name.replaceAll("[^A-Za-z0-9]", "-");
+    Path in = TMP.newFolder(stem).toPath();
+    Path source = in.resolve(name);
+    Files.copy(TestData.corpusFile(corpusFile), source);
+    Path out = TMP.newFolder(stem + "-out").toPath();
+    CliIT.Run r = CliIT.gstbeam("migrate", "--input", in.toString(), "--output", out.toString(), "--preset", "ultrafast");
+    assertEquals(r.out() + r.err(), expectedCode, r.code());
+    return new One(source, out, rows(out).get(name));
   }
 
   /** ffprobe's display-matrix rotation of the first video stream ("" when none). */

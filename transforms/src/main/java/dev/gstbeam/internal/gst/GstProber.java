@@ -315,7 +315,7 @@ public final class GstProber implements AutoCloseable {
     } catch (java.io.IOException | RuntimeException e) {
       return; // unreadable here: the demuxer's view stands
     }
-    long read = streams.stream().filter(st -> "audio".equals(st.getType())).count();
+    long read = audioStreams(streams);
     if (announced.size() <= read) {
       return;
     }
@@ -344,7 +344,7 @@ public final class GstProber implements AutoCloseable {
     } catch (java.io.IOException | RuntimeException e) {
       return;
     }
-    long read = streams.stream().filter(st -> "audio".equals(st.getType())).count();
+    long read = audioStreams(streams);
     if (audio.size() <= read) {
       return;
     }
@@ -353,6 +353,10 @@ public final class GstProber implements AutoCloseable {
         .append(String.format(java.util.Locale.ROOT, "stream 0x%02x, %d packets", id, n)));
     missing.add(String.format(java.util.Locale.ROOT, "audio/mpeg program-stream demuxing: the file was read as an"
         + " elementary video stream but carries MPEG audio packets (%s)", which));
+  }
+
+  private static long audioStreams(List<Stream> streams) {
+    return streams.stream().filter(st -> "audio".equals(st.getType())).count();
   }
 
   /**

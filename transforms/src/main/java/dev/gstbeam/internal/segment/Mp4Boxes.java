@@ -101,4 +101,45 @@ final class Mp4Boxes {
     }
     return read(ch, moov[0], (int) moov[1]);
   }
+
+  /** A sample's presentation: its composition time and its duration, in the track's media timescale. */
+  interface SampleVisitor {
+    void sample(long compositionTime, long duration);
+  }
+
+  /**
+   * Walks a track's samples in decode order from its {@code stts} (decode deltas) and {@code ctts}
+   * (composition offsets, -1 when absent) boxes; the number of samples walked.
+   */
+  static long forEachSample(ByteBuffer buf, int stts, int ctts, SampleVisitor visitor) {
+    int sttsCount = buf.getInt(stts + 12);
+    int cttsCount = ctts < 0 ? 0 : buf.getInt(ctts + 12);
+    int cttsIndex = 0;
+    long cttsLeft = cttsCount > 0 ? buf.getInt(ctts + 16) & 0xffffffffL : 0;
+    long dts = 0;
+    long samples = 0;
+    for (int i = 0; i < sttsCount; i++) {
+      long count = buf.getInt(stts + 16 + 8 * i) & 0xffffffffL;
+      long delta = buf.getInt(stts + 20 + 8 * i) & 0xffffffffL;
+      for (long k = 0; k < count; k++) {
+        long offset = 0;
+        if (cttsIndex < cttsCount) {
+          offset = buf.getInt(ctts + 20 + 8 * cttsIndex); // signed (version 1) or small unsigned
+          if (--cttsLeft == 0 && ++cttsIndex < cttsCount) {
+            cttsLeft = buf.getInt(ctts + 16 + 8 * cttsIndex) & 0xffffffffL;
+          }
+        }
+        visitor.sample(dts + offset, delta);
+        dts += delta;
+        samples++;
+      }
+    }
+    return samples;
+  }
+
+  /** mvhd/mdhd: version 0 has 32-bit times, version 1 64-bit; the timescale follows the two times. */
+  static long timescale(ByteBuffer buf, int box) {
+    int version = buf.get(box + 8);
+    return buf.getInt(box + 12 + (version == 1 ? 16 : 8)) & 0xffffffffL;
+  }
 }

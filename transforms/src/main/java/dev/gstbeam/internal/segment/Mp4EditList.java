@@ -35,7 +35,7 @@ public final class Mp4EditList {
       if (mvhd < 0) {
         return false;
       }
-      long movieScale = timescale(moov, mvhd);
+      long movieScale = Mp4Boxes.timescale(moov, mvhd);
       boolean changed = false;
       for (Boxes t : traks) {
         long needed = extend(moov, t, movieScale);
@@ -84,7 +84,7 @@ public final class Mp4EditList {
     if (b.elst < 0 || b.stts < 0 || b.mdhd < 0) {
       return 0;
     }
-    long mediaScale = timescale(moov, b.mdhd);
+    long mediaScale = Mp4Boxes.timescale(moov, b.mdhd);
     int sttsCount = moov.getInt(b.stts + 12);
     boolean changed = false;
     if (sttsCount > 1 && moov.getInt(b.stts + 20 + 8 * (sttsCount - 1)) == 0) {
@@ -97,26 +97,9 @@ public final class Mp4EditList {
       changed = true;
     }
     // Sample end times on the composition timeline.
-    long end = Long.MIN_VALUE;
-    int cttsCount = b.ctts < 0 ? 0 : moov.getInt(b.ctts + 12);
-    int cttsIndex = 0;
-    long cttsLeft = cttsCount > 0 ? moov.getInt(b.ctts + 16) & 0xffffffffL : 0;
-    long dts = 0;
-    for (int i = 0; i < sttsCount; i++) {
-      long count = moov.getInt(b.stts + 16 + 8 * i) & 0xffffffffL;
-      long delta = moov.getInt(b.stts + 20 + 8 * i) & 0xffffffffL;
-      for (long k = 0; k < count; k++) {
-        long offset = 0;
-        if (cttsIndex < cttsCount) {
-          offset = moov.getInt(b.ctts + 20 + 8 * cttsIndex); // signed (version 1) or small unsigned
-          if (--cttsLeft == 0 && ++cttsIndex < cttsCount) {
-            cttsLeft = moov.getInt(b.ctts + 16 + 8 * cttsIndex) & 0xffffffffL;
-          }
-        }
-        end = Math.max(end, dts + offset + delta);
-        dts += delta;
-      }
-    }
+    long[] latest = {Long.MIN_VALUE};
+    Mp4Boxes.forEachSample(moov, b.stts, b.ctts, (cts, duration) -> latest[0] = Math.max(latest[0], cts + duration));
+    long end = latest[0];
     int elstVersion = moov.get(b.elst + 8);
     int entries = moov.getInt(b.elst + 12);
     if (entries != 1) {
@@ -199,12 +182,6 @@ public final class Mp4EditList {
       }
       pos += (int) size;
     }
-  }
-
-  /** mvhd/mdhd: version 0 has 32-bit times, version 1 64-bit; the timescale follows the two times. */
-  private static long timescale(ByteBuffer buf, int box) {
-    int version = buf.get(box + 8);
-    return buf.getInt(box + 12 + (version == 1 ? 16 : 8)) & 0xffffffffL;
   }
 
   private static long mediaDuration(ByteBuffer buf, int mdhd) {

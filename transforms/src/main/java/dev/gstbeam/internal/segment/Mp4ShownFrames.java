@@ -72,8 +72,8 @@ public final class Mp4ShownFrames {
       if (start < 0) {
         return -1; // an empty edit (a delay): not a layout this counts
       }
-      long movieScale = timescale(moov, mvhd);
-      long mediaScale = timescale(moov, mdhd);
+      long movieScale = Mp4Boxes.timescale(moov, mvhd);
+      long mediaScale = Mp4Boxes.timescale(moov, mdhd);
       if (movieScale <= 0 || mediaScale <= 0) {
         return -1;
       }
@@ -86,38 +86,14 @@ public final class Mp4ShownFrames {
       }
     }
 
-    int sttsCount = moov.getInt(stts + 12);
-    int cttsCount = ctts < 0 ? 0 : moov.getInt(ctts + 12);
-    int cttsIndex = 0;
-    long cttsLeft = cttsCount > 0 ? moov.getInt(ctts + 16) & 0xffffffffL : 0;
-    long dts = 0;
-    long seen = 0;
-    long shown = 0;
-    for (int i = 0; i < sttsCount; i++) {
-      long n = moov.getInt(stts + 16 + 8 * i) & 0xffffffffL;
-      long delta = moov.getInt(stts + 20 + 8 * i) & 0xffffffffL;
-      for (long k = 0; k < n; k++) {
-        long offset = 0;
-        if (cttsIndex < cttsCount) {
-          offset = moov.getInt(ctts + 20 + 8 * cttsIndex); // signed (version 1) or small unsigned
-          if (--cttsLeft == 0 && ++cttsIndex < cttsCount) {
-            cttsLeft = moov.getInt(ctts + 16 + 8 * cttsIndex) & 0xffffffffL;
-          }
-        }
-        long cts = dts + offset;
-        if (cts >= start && cts < end) {
-          shown++;
-        }
-        dts += delta;
-        seen++;
+    long first = start;
+    long last = end;
+    long[] shown = new long[1];
+    long seen = Mp4Boxes.forEachSample(moov, stts, ctts, (cts, duration) -> {
+      if (cts >= first && cts < last) {
+        shown[0]++;
       }
-    }
-    return seen == samples ? shown : -1;
-  }
-
-  /** mvhd/mdhd: version 0 has 32-bit times, version 1 64-bit; the timescale follows the two times. */
-  private static long timescale(ByteBuffer buf, int box) {
-    int version = buf.get(box + 8);
-    return buf.getInt(box + 12 + (version == 1 ? 16 : 8)) & 0xffffffffL;
+    });
+    return seen == samples ? shown[0] : -1;
   }
 }
