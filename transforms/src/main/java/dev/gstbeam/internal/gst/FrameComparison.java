@@ -176,7 +176,9 @@ public final class FrameComparison {
         stop.set(true);
         joinQuietly(comparer);
         if (bus.end() == BusOutcome.End.TIMEOUT) {
-          return new Result(false, FailureReason.TIMEOUT, "comparison did not finish within " + timeout.toSeconds() + " s",
+          return new Result(false, FailureReason.TIMEOUT, "stalled".equals(bus.errorSource())
+              ? "comparison made no progress for " + Transcoder.STALL.toSeconds() + " s"
+              : "comparison did not finish within " + timeout.toSeconds() + " s",
               counts[0], counts[1], Double.NaN, Double.NaN);
         }
         NativeError err = bus.error();
@@ -323,9 +325,7 @@ public final class FrameComparison {
         // not-linked shows on the bus
       }
     };
-    // Video, or a still-image codec carrying video (MJPEG: image/jpeg).
-    Pads.decodeFirst(session, parse, name -> name.startsWith("video/") || name.startsWith("image/"), onPad, noVideo,
-        owned);
+    Pads.decodeFirstVideo(session, parse, onPad, noVideo, owned);
   }
 
   private static boolean offer(BlockingQueue<byte[]> q, byte[] frame, AtomicBoolean stop) {

@@ -57,26 +57,7 @@ final class Pads {
    */
   static void decodeFirst(PipelineSession session, Element parsebin, java.util.function.Predicate<String> wanted,
       Element.PAD_ADDED onDecoded, List<Element> owned) {
-    decodeFirst(session, parsebin, wanted, onDecoded, null, owned);
-  }
-
-  /**
-   * As {@link #decodeFirst(PipelineSession, Element, java.util.function.Predicate, Element.PAD_ADDED, List)},
-   * and {@code onNone} (if not null) runs when parsebin has exposed all its streams and none was
-   * wanted: a sink waiting for that stream would otherwise keep the pipeline from prerolling.
-   */
-  static void decodeFirst(PipelineSession session, Element parsebin, java.util.function.Predicate<String> wanted,
-      Element.PAD_ADDED onDecoded, Runnable onNone, List<Element> owned) {
     java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
-    if (onNone != null) {
-      Element.NO_MORE_PADS done = element -> {
-        if (!taken.get()) {
-          onNone.run();
-        }
-      };
-      parsebin.connect(done);
-      session.onClose(() -> parsebin.disconnect(done));
-    }
     Element.PAD_ADDED onParsed = (element, pad) -> {
       if (!wanted.test(caps(pad).name()) || !taken.compareAndSet(false, true)) {
         return; // left unlinked: not decoded
@@ -85,6 +66,42 @@ final class Pads {
     };
     parsebin.connect(onParsed);
     session.onClose(() -> parsebin.disconnect(onParsed));
+  }
+
+  /**
+   * Decodes the first video stream (caps {@code video/*} or {@code image/*}) {@code parsebin} exposes, as
+   * {@link #decodeFirst(PipelineSession, Element, java.util.function.Predicate, Element.PAD_ADDED, List)};
+   * and runs {@code onNone} when the first stream it exposes is of another kind, so has no video.
+   *
+   * <p>That rule is parsebin's own order: it exposes a group's streams all at once, sorted video first,
+   * then still images, then audio, then the rest ({@code sort_end_pads} in gstparsebin.c, GStreamer 1.22).
+   * parsebin emits no {@code no-more-pads}, and the demuxer's not-linked error is not a reliable end: it
+   * is dropped when it comes while parsebin still filters the demuxer's errors (the streaming thread can
+   * expose and push before the autoplugging thread lifts the filter), and a sink waiting for a video
+   * stream that never comes then keeps the pipeline from prerolling until the stall watchdog.
+   */
+  static void decodeFirstVideo(PipelineSession session, Element parsebin, Element.PAD_ADDED onDecoded, Runnable onNone,
+      List<Element> owned) {
+    java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+    Element.PAD_ADDED onParsed = (element, pad) -> {
+      String name = caps(pad).name();
+      boolean wasFirst = first.getAndSet(false);
+      if (isVideo(name)) {
+        if (taken.compareAndSet(false, true)) {
+          decode(session, pad, onDecoded, owned); // a refused link shows on the bus as not-linked
+        }
+      } else if (wasFirst && !name.isEmpty()) {
+        onNone.run(); // parsebin exposes video first: there is none
+      }
+    };
+    parsebin.connect(onParsed);
+    session.onClose(() -> parsebin.disconnect(onParsed));
+  }
+
+  /** Caps that carry pictures: video, or a still-image codec carrying video (MJPEG: image/jpeg). */
+  static boolean isVideo(String capsName) {
+    return capsName.startsWith("video/") || capsName.startsWith("image/");
   }
 
   /**
