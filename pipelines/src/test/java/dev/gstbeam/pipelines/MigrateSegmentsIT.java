@@ -47,7 +47,7 @@ public class MigrateSegmentsIT {
     Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine=frequency=800:sample_rate=48000",
         "-t", "36", "-vf", "select='not(eq(mod(n\\,5)\\,4))',noise=alls=10:allf=t", "-fps_mode", "vfr", "-c:v", "libx264",
         "-preset", "veryfast", "-g", "60", "-c:a", "aac", inputs.resolve("vfr.mp4").toString());
-    // 30 s H.264 + AAC in Matroska with an SRT subtitle track (dropped by mp4-h264-aac, and said so).
+    // 30 s H.264 + AAC in Matroska with an SRT subtitle track (kept by the stitch: MP4 timed text).
     Path srt = TMP.newFile("cues.srt").toPath();
     Files.writeString(srt, "1\n00:00:01,000 --> 00:00:04,000\nHello\n\n2\n00:00:12,000 --> 00:00:15,000\nWorld\n\n");
     Ffmpeg.run("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=frequency=500:sample_rate=48000",
@@ -66,7 +66,9 @@ public class MigrateSegmentsIT {
     Map<String, JsonNode> rows = rows(out);
     assertEquals(rows.keySet().toString(), 6, rows.size());
     assertTrue(rows.get("subtitled.mkv").toString(),
-        rows.get("subtitled.mkv").get("message").asText().contains("dropped subtitle stream"));
+        rows.get("subtitled.mkv").get("message").asText().contains("kept 1 text subtitle track"));
+    assertFalse(rows.get("subtitled.mkv").toString(),
+        rows.get("subtitled.mkv").get("message").asText().contains("dropped"));
     for (Map.Entry<String, JsonNode> e : rows.entrySet()) {
       JsonNode row = e.getValue();
       assertEquals(e.getKey() + ": " + row, "ok", row.get("status").asText());
@@ -116,7 +118,14 @@ public class MigrateSegmentsIT {
     assertEquals(output + " frame count", frames, Ffmpeg.countFrames(output));
     assertEquals(frames, row.get("frames_out").asLong());
     assertEquals(output + " decodes cleanly", "", Ffmpeg.decodeErrors(output));
-    JsonNode v = MigrateIT.ffprobe(output).get("streams").get(0);
+    JsonNode probed = MigrateIT.ffprobe(output);
+    MigrateIT.checkTextSubtitles(source, MigrateIT.ffprobe(source), output, probed);
+    JsonNode v = null;
+    for (JsonNode stream : probed.get("streams")) {
+      if (v == null && "video".equals(stream.get("codec_type").asText())) {
+        v = stream;
+      }
+    }
     int w = v.get("width").asInt();
     int h = v.get("height").asInt();
     double[] psnr = Ffmpeg.framePsnr(source, output, w, h, TMP.newFile().toPath());

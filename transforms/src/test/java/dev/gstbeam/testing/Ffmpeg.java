@@ -62,6 +62,36 @@ public final class Ffmpeg {
     return end < 0 ? -1 : end - first;
   }
 
+  /** A subtitle cue as ffmpeg reads it: start and end in milliseconds, the text (lines joined by \n). */
+  public record Cue(long startMillis, long endMillis, String text) {}
+
+  /**
+   * The cues of subtitle stream {@code index} (0: the first), converted by ffmpeg to SubRip
+   * ({@code -f srt}), in order.
+   */
+  public static List<Cue> subtitleCues(Path file, int index) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-copyts", "-i", file.toString(), "-map", "0:s:" + index,
+        "-f", "srt", "-").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replace("\r", "");
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+    List<Cue> cues = new ArrayList<>();
+    Pattern time = Pattern.compile("(\\d+):(\\d+):(\\d+),(\\d+) --> (\\d+):(\\d+):(\\d+),(\\d+)");
+    for (String block : out.trim().split("\n\\s*\n")) {
+      String[] lines = block.split("\n", 3);
+      if (lines.length < 3) {
+        continue;
+      }
+      Matcher m = time.matcher(lines[1]);
+      assertTrue("a SubRip time line: " + lines[1], m.matches());
+      long start = ((Long.parseLong(m.group(1)) * 60 + Long.parseLong(m.group(2))) * 60 + Long.parseLong(m.group(3)))
+          * 1000 + Long.parseLong(m.group(4));
+      long end = ((Long.parseLong(m.group(5)) * 60 + Long.parseLong(m.group(6))) * 60 + Long.parseLong(m.group(7)))
+          * 1000 + Long.parseLong(m.group(8));
+      cues.add(new Cue(start, end, lines[2].strip()));
+    }
+    return cues;
+  }
+
   /** Error lines of a full decode (empty when clean). */
   public static String decodeErrors(Path file) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-i", file.toString(), "-f", "null", "-")

@@ -180,12 +180,16 @@ public final class SegmentedMigration {
       for (Segment s : plan.segments()) {
         out.get(new TupleTag<SegmentTask>(TASKS_ID)).output(new SegmentTask(input, sourceLocation, output, work, s,
             plan.size(), audio, seconds, file.getMetadata().sizeBytes(), List.copyOf(TranscodeFn.codecs(src)), now,
-            dropped(src), TranscodeFn.rotation(src)));
+            dropped(src, profile), TranscodeFn.rotation(src)));
       }
     }
 
-    /** The streams besides the first video and first audio, which the output does not carry (said in the row). */
-    static String dropped(MediaInfo src) {
+    /**
+     * The streams besides the first video and first audio, which the output does not carry (said in the
+     * row); text subtitles are not among them where the profile's container carries them (the stitch
+     * writes those, and says so when it cannot).
+     */
+    static String dropped(MediaInfo src, Profile profile) {
       List<String> out = new ArrayList<>();
       boolean video = false;
       boolean audio = false;
@@ -194,6 +198,9 @@ public final class SegmentedMigration {
           video = true;
         } else if ("audio".equals(s.getType()) && !audio) {
           audio = true;
+        } else if ("subtitle".equals(s.getType()) && s.getCodec() != null
+            && TranscodeFn.TEXT_SUBTITLES.contains(s.getCodec()) && dev.gstbeam.internal.transcode.EncoderSettings.carriesTextSubtitles(profile)) {
+          continue; // written by the stitch
         } else {
           out.add(s.getType() + " stream" + (s.getCodec() == null ? "" : " " + s.getCodec()));
         }
@@ -424,7 +431,12 @@ public final class SegmentedMigration {
             files.add(local);
           }
         }
-        Stitcher.Outcome st = Stitcher.stitch(files, source, first.audio(), target, profile, watchdog);
+        ProbeOutcome probedSrc = prober().probe(source, media.uri(), first.bytesIn());
+        if (!probedSrc.succeeded()) {
+          return TranscodeFn.fail(row, Stage.VERIFY, probedSrc.reason(), "source no longer probes: " + probedSrc.message());
+        }
+        TranscodeFn.Subtitles text = TranscodeFn.subtitles(profile, source, probedSrc.media());
+        Stitcher.Outcome st = Stitcher.stitch(files, source, first.audio(), target, profile, watchdog, text.tracks());
         if (!st.ok()) {
           return TranscodeFn.fail(row, Stage.STITCH, st.reason(), st.message());
         }
@@ -438,6 +450,11 @@ public final class SegmentedMigration {
           return TranscodeFn.fail(row, Stage.VERIFY, FailureReason.CORRUPT, "output does not probe: " + probedOut.message());
         }
         MediaInfo outInfo = probedOut.media();
+        long textOut = outInfo.getStreams().stream().filter(x -> "subtitle".equals(x.getType())).count();
+        if (textOut != st.textTracks()) {
+          return TranscodeFn.fail(row, Stage.VERIFY, FailureReason.INTERNAL, "the output has " + textOut
+              + " subtitle track(s), " + st.textTracks() + " written");
+        }
         if (rotationNote == null && TranscodeFn.rotation(outInfo) != first.rotation()) {
           return TranscodeFn.fail(row, Stage.VERIFY, FailureReason.INTERNAL, "the output shows a rotation of "
               + TranscodeFn.rotation(outInfo) + " degrees, the source " + first.rotation());
@@ -485,16 +502,15 @@ public final class SegmentedMigration {
               "PSNR mean %.2f dB / min %.2f dB below the profile's %.1f / %.1f", cmp.psnrMean(), cmp.psnrMin(),
               profile.minPsnrMean(), profile.minPsnrFrame()));
         }
-        ProbeOutcome probedSrc = prober().probe(source, media.uri(), first.bytesIn());
-        if (!probedSrc.succeeded()) {
-          return TranscodeFn.fail(row, Stage.VERIFY, probedSrc.reason(), "source no longer probes: " + probedSrc.message());
-        }
         String durationProblem = TranscodeFn.durationProblem(source, target, probedSrc.media(), true, first.audio(), watchdog);
         if (durationProblem != null) {
           return TranscodeFn.fail(row, Stage.VERIFY, FailureReason.CORRUPT, durationProblem);
         }
         MigrationResult r = row.setStatus("ok").setReason(null).setStage(null)
             .setMessage("stitched from " + parts.size() + " segments"
+                + (st.textTracks() == 0 ? "" : "; kept " + st.textTracks() + " text subtitle track"
+                    + (st.textTracks() == 1 ? "" : "s"))
+                + (text.notKept() == null ? "" : "; " + text.notKept())
                 + (first.dropped().isEmpty() ? "" : "; dropped " + first.dropped())
                 + (rotationNote == null ? "" : "; " + rotationNote)).build();
         TranscodeFn.commit(outputRoot, target, output, r);

@@ -205,34 +205,90 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     if (over != null) {
       return fail(row, Stage.PROBE, FailureReason.LIMIT_EXCEEDED, over);
     }
+    String nothing = nothingToMigrate(src);
+    if (nothing != null) {
+      return fail(row, Stage.PLAN, FailureReason.UNSUPPORTED_CODEC, nothing);
+    }
     Files.createDirectories(target.getParent());
     return transcodeAndVerify(prober, profile, encoderThreads, source, target, src, row);
+  }
+
+  /**
+   * Why a source with neither audio nor video (a subtitle file in a container, a data-only stream) has
+   * nothing a profile makes an output of, or null when it has audio or video. Such a source used to run
+   * into the stall watchdog: the muxer waits for a stream that never comes.
+   */
+  static String nothingToMigrate(MediaInfo src) {
+    if (src.getStreams().stream().anyMatch(s -> "video".equals(s.getType()) || "audio".equals(s.getType()))) {
+      return null;
+    }
+    java.util.Map<String, Long> kinds = new java.util.TreeMap<>();
+    for (var s : src.getStreams()) {
+      kinds.merge(String.valueOf(s.getType()), 1L, Long::sum);
+    }
+    StringBuilder has = new StringBuilder();
+    kinds.forEach((k, n) -> has.append(has.length() == 0 ? "" : ", ").append(n).append(' ').append(k)
+        .append(n == 1 ? " stream" : " streams"));
+    return "nothing to migrate: the source has no audio or video stream"
+        + (has.length() == 0 ? "" : " (" + has + ")");
   }
 
   private static MigrationResult transcodeAndVerify(GstProber prober, Profile profile, int encoderThreads, Path source,
       Path target, MediaInfo src, MigrationResult.Builder row) {
     StreamCopy.Decision copy = StreamCopy.decide(profile, src);
+    Subtitles text = subtitles(profile, source, src);
     MigrationResult.Builder start = MigrationResult.newBuilder(row.build());
-    MigrationResult r = transcodeAndVerify(prober, profile, encoderThreads, source, target, src, row, copy);
+    MigrationResult r = transcodeAndVerify(prober, profile, encoderThreads, source, target, src, row, copy, text);
     if (!copy.video() || "ok".equals(r.getStatus())) {
       return r;
     }
     // A copy that does not verify (a timeline the muxer could not rebuild): re-encode instead, and say so.
     MigrationResult again = transcodeAndVerify(prober, profile, encoderThreads, source, target, src, start,
-        StreamCopy.Decision.NONE);
+        StreamCopy.Decision.NONE, text);
     String why = "video copy failed (" + r.getStage() + ": " + r.getMessage() + "), re-encoded";
     return MigrationResult.newBuilder(again)
         .setMessage(again.getMessage() == null ? why : why + "; " + again.getMessage()).build();
   }
 
+  /** Subtitle codecs, in the probe's (ffprobe's) names, that GStreamer 1.22 gives as text. */
+  static final java.util.Set<String> TEXT_SUBTITLES = java.util.Set.of("subrip", "ass", "ssa", "mov_text");
+
+  /** The source's text subtitle tracks to write, or why they are not written (null: none to write). */
+  record Subtitles(List<dev.gstbeam.internal.gst.TextSubtitles.Track> tracks, int expected, String notKept) {}
+
+  static Subtitles subtitles(Profile profile, Path source, MediaInfo src) {
+    long text = src.getStreams().stream()
+        .filter(s -> "subtitle".equals(s.getType()) && s.getCodec() != null && TEXT_SUBTITLES.contains(s.getCodec()))
+        .count();
+    if (text == 0) {
+      return new Subtitles(List.of(), 0, null);
+    }
+    if (!dev.gstbeam.internal.transcode.EncoderSettings.carriesTextSubtitles(profile)) {
+      return new Subtitles(List.of(), 0, text + " text subtitle track(s) dropped: the " + profile.container()
+          + " container does not carry them as written here");
+    }
+    double seconds = src.getDurationSeconds() == null ? 60 : src.getDurationSeconds();
+    Duration watchdog = Duration.ofSeconds(Math.min(6 * 3600, Math.max(120, Math.round(seconds * 4))));
+    dev.gstbeam.internal.gst.TextSubtitles.Read read = dev.gstbeam.internal.gst.TextSubtitles.read(source, watchdog);
+    if (!read.ok()) {
+      return new Subtitles(List.of(), 0, text + " text subtitle track(s) dropped: reading them failed ("
+          + read.failure() + ")");
+    }
+    List<dev.gstbeam.internal.gst.TextSubtitles.Track> tracks =
+        read.tracks().stream().filter(t -> !t.cues().isEmpty()).toList();
+    return new Subtitles(tracks, tracks.size(), tracks.size() < text
+        ? (text - tracks.size()) + " text subtitle track(s) without cues GStreamer reads, not written" : null);
+  }
+
   private static MigrationResult transcodeAndVerify(GstProber prober, Profile profile, int encoderThreads, Path source,
-      Path target, MediaInfo src, MigrationResult.Builder row, StreamCopy.Decision copy) {
+      Path target, MediaInfo src, MigrationResult.Builder row, StreamCopy.Decision copy, Subtitles text) {
     double seconds = src.getDurationSeconds() == null ? 60 : src.getDurationSeconds();
     // Watchdog scaled to the media: generous for slow presets on a busy slot, never unbounded.
     // Stalls (no progress for 30 s) are caught separately, so a damaged file claiming hours ends early.
     Duration watchdog = Duration.ofSeconds(Math.min(6 * 3600, Math.max(120, Math.round(seconds * 20))));
     long t0 = System.nanoTime();
-    Transcoder.Outcome t = Transcoder.transcode(source, target, profile, watchdog, encoderThreads, copy, true);
+    Transcoder.Outcome t =
+        Transcoder.transcode(source, target, profile, watchdog, encoderThreads, copy, true, text.tracks());
     row.setEncodeSeconds(Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
     // A remux: the video went through as it was (the audio, if any, re-encoded).
     row.setAction(t.videoCopied() ? "remux" : "transcode").setVideoEncoder(t.videoEncoder())
@@ -244,6 +300,12 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     notes.addAll(t.notes());
     if (!t.ok()) {
       return fail(row, Stage.TRANSCODE, t.reason(), t.message());
+    }
+    if (text.notKept() != null) {
+      notes.add(text.notKept());
+    }
+    if (t.textTracks() > 0) {
+      notes.add("kept " + t.textTracks() + " text subtitle track" + (t.textTracks() == 1 ? "" : "s"));
     }
     // Nothing lost: a stream type the source has must be in the output.
     boolean srcVideo = src.getStreams().stream().anyMatch(s -> "video".equals(s.getType()));
@@ -265,6 +327,11 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     if (rotationNote == null && rotation(out) != rotation) {
       return fail(row, Stage.VERIFY, FailureReason.INTERNAL,
           "the output shows a rotation of " + rotation(out) + " degrees, the source " + rotation);
+    }
+    long textOut = out.getStreams().stream().filter(s -> "subtitle".equals(s.getType())).count();
+    if (textOut != t.textTracks()) {
+      return fail(row, Stage.VERIFY, FailureReason.INTERNAL, "the output has " + textOut
+          + " subtitle track(s), " + t.textTracks() + " written");
     }
     row.setOutputDurationSeconds(out.getDurationSeconds()).setCodecsOut(codecs(out)).setBytesOut(sizeOf(target));
     if (t.video()) {

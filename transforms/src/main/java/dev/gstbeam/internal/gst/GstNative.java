@@ -32,6 +32,33 @@ final class GstNative {
     /** transfer full: free with g_free. */
     Pointer gst_tag_list_to_string(Pointer tagList);
 
+    /** transfer full (or null): the pad's {@code idx}-th sticky event of {@code type}. */
+    Pointer gst_pad_get_sticky_event(Pointer pad, int type, int idx);
+
+    /** {@code list}: transfer none, valid while the event is. */
+    void gst_event_parse_tag(Pointer event, com.sun.jna.ptr.PointerByReference list);
+
+    /** {@code value}: transfer full, free with g_free. */
+    boolean gst_tag_list_get_string(Pointer list, String tag, com.sun.jna.ptr.PointerByReference value);
+
+    /** A new, empty tag list of stream scope: transfer full. */
+    Pointer gst_tag_list_new_empty();
+
+    /** Adds tag values (here one string, then a null terminator); mode 2: GST_TAG_MERGE_REPLACE. */
+    void gst_tag_list_add(Pointer list, int mode, String tag, Object... valuesThenNull);
+
+    /** Takes {@code list}; transfer full. */
+    Pointer gst_event_new_tag(Pointer list);
+
+    /** Takes {@code event}. */
+    boolean gst_element_send_event(Pointer element, Pointer event);
+
+    /** The segment a sample's buffer belongs to: transfer none, valid while the sample is. */
+    Pointer gst_sample_get_segment(Pointer sample);
+
+    /** A position in {@code segment} as running time (format 3: time), or -1 (GST_CLOCK_TIME_NONE) outside it. */
+    long gst_segment_to_running_time(Pointer segment, int format, long position);
+
     /** GList of GstTocEntry, transfer none. */
     Pointer gst_toc_get_entries(Pointer toc);
 

@@ -34,7 +34,12 @@ public final class Stitcher {
   private Stitcher() {}
 
   /** How a stitch ended. */
-  public record Outcome(boolean ok, FailureReason reason, String message, boolean audio) {}
+  public record Outcome(boolean ok, FailureReason reason, String message, boolean audio, int textTracks) {
+
+    Outcome(boolean ok, FailureReason reason, String message, boolean audio) {
+      this(ok, reason, message, audio, 0);
+    }
+  }
 
   /**
    * Writes {@code target} from {@code segments} (in order) and, when {@code withAudio}, the first audio
@@ -42,6 +47,16 @@ public final class Stitcher {
    */
   public static Outcome stitch(List<Path> segments, Path source, boolean withAudio, Path target, Profile profile,
       Duration timeout) {
+    return stitch(segments, source, withAudio, target, profile, timeout, List.of());
+  }
+
+  /**
+   * As {@link #stitch(List, Path, boolean, Path, Profile, Duration)}, and the source's text subtitle
+   * tracks {@code text} (read before, {@link TextSubtitles#read}) written too where the profile's
+   * container carries them; the outcome counts the tracks written.
+   */
+  public static Outcome stitch(List<Path> segments, Path source, boolean withAudio, Path target, Profile profile,
+      Duration timeout, List<TextSubtitles.Track> text) {
     ElementRegistry registry = ElementRegistry.get();
     EncoderSettings.ElementSpec audioSpec = null;
     if (withAudio) {
@@ -124,6 +139,19 @@ public final class Stitcher {
         parse.connect(onParsed);
         session.onClose(() -> parse.disconnect(onParsed));
       }
+      int textTracks = 0;
+      if (dev.gstbeam.internal.transcode.EncoderSettings.carriesTextSubtitles(profile)) {
+        // Every other muxer pad was requested above, before any data flows: fed from the start.
+        for (TextSubtitles.Track track : text) {
+          if (track.cues().isEmpty()) {
+            continue;
+          }
+          if (!TextSubtitles.feed(session, mux, track, profile.container(), owned)) {
+            return new Outcome(false, FailureReason.INTERNAL, "the muxer refuses a text subtitle track", false);
+          }
+          textTracks++;
+        }
+      }
       session.onClose(() -> {
         synchronized (owned) {
           owned.forEach(Element::dispose);
@@ -139,7 +167,7 @@ public final class Stitcher {
           if (muxSpec.factory().equals("mp4mux")) {
             Transcoder.showLastFrame(target);
           }
-          return new Outcome(true, null, null, audioLinked.get());
+          return new Outcome(true, null, null, audioLinked.get(), textTracks);
         case TIMEOUT:
           return new Outcome(false, FailureReason.TIMEOUT, "stitch did not finish within " + timeout.toSeconds() + " s"
               + ("stalled".equals(bus.errorSource()) ? " (no progress)" : ""), false);

@@ -62,7 +62,8 @@ public final class Transcoder {
       List<String> notes,
       String encoderFallbackReason,
       boolean videoCopied,
-      EncodeCheck.Result check) {}
+      EncodeCheck.Result check,
+      int textTracks) {}
 
   /**
    * Transcodes {@code source} into {@code target} (which the caller names, a temporary path) within
@@ -88,10 +89,20 @@ public final class Transcoder {
    */
   public static Outcome transcode(Path source, Path target, Profile profile, Duration timeout, int threads,
       StreamCopy.Decision copy, boolean check) {
+    return transcode(source, target, profile, timeout, threads, copy, check, List.of());
+  }
+
+  /**
+   * As {@link #transcode(Path, Path, Profile, Duration, int, StreamCopy.Decision, boolean)}, and the text
+   * subtitle tracks {@code text} (read before, {@link TextSubtitles#read}) are written too, when the
+   * profile's container carries text ({@link EncoderSettings#carriesTextSubtitles}); the outcome counts the tracks written.
+   */
+  public static Outcome transcode(Path source, Path target, Profile profile, Duration timeout, int threads,
+      StreamCopy.Decision copy, boolean check, List<TextSubtitles.Track> text) {
     GpuSlots.Offer gpu;
     if (copy.video()) {
       // No video encoder: no GPU session to hold.
-      return transcode(source, target, profile, timeout, threads, new GpuSlots.Offer(null, null), copy, false);
+      return transcode(source, target, profile, timeout, threads, new GpuSlots.Offer(null, null), copy, false, text);
     }
     try {
       gpu = GpuSlots.offer(0); // a whole file may fall back to software when every session is taken
@@ -100,12 +111,12 @@ public final class Transcoder {
       return failed(FailureReason.TIMEOUT, "interrupted");
     }
     try (GpuSlots.Lease lease = gpu.lease()) {
-      return transcode(source, target, profile, timeout, threads, gpu, copy, check);
+      return transcode(source, target, profile, timeout, threads, gpu, copy, check, text);
     }
   }
 
   private static Outcome transcode(Path source, Path target, Profile profile, Duration timeout, int threads,
-      GpuSlots.Offer gpu, StreamCopy.Decision copy, boolean check) {
+      GpuSlots.Offer gpu, StreamCopy.Decision copy, boolean check, List<TextSubtitles.Track> text) {
     ElementRegistry registry = ElementRegistry.get();
     EncoderSettings.ElementSpec videoSpec;
     EncoderSettings.ElementSpec audioSpec;
@@ -150,6 +161,10 @@ public final class Transcoder {
       if (!src.link(decode) || !mux.link(sink)) {
         return failed(FailureReason.INTERNAL, "cannot link filesrc/decodebin or muxer/filesink");
       }
+      List<TextSubtitles.Track> written = EncoderSettings.carriesTextSubtitles(profile)
+          ? text.stream().filter(t -> !t.cues().isEmpty()).toList() : List.of();
+      int[] textPads = {written.size()}; // decodebin's own text pads: these tracks, written from memory instead
+      java.util.concurrent.atomic.AtomicInteger fed = new java.util.concurrent.atomic.AtomicInteger();
       Element.PAD_ADDED onPad = (element, pad) -> {
         GstStructureText c = GstStructureText.parse(Pads.currentCapsText(pad));
         try {
@@ -173,7 +188,11 @@ public final class Transcoder {
               return;
             }
           }
-          notes.add("dropped stream " + c.name());
+          if (c.name().equals("text/x-raw") && textPads[0] > 0) {
+            textPads[0]--; // written from memory (TextSubtitles), not through decodebin
+          } else {
+            notes.add("dropped stream " + c.name());
+          }
           discard(session, pad, owned);
         } catch (RuntimeException e) {
           linkError.compareAndSet(null, e.getMessage());
@@ -181,8 +200,31 @@ public final class Transcoder {
         }
       };
       decode.connect(onPad);
+      // The subtitle tracks join the muxer once decodebin has exposed every stream, before any data
+      // flows (decodebin unblocks its pads after no-more-pads): matroskamux writes its header when every
+      // pad it has holds data, and a subtitle pad fed from memory would otherwise be alone there.
+      Element.NO_MORE_PADS onAllPads = element -> {
+        for (TextSubtitles.Track track : written) {
+          try {
+            if (!TextSubtitles.feed(session, mux, track, profile.container(), owned)) {
+              linkError.compareAndSet(null, "the muxer refuses a text subtitle track");
+              return;
+            }
+            fed.incrementAndGet();
+          } catch (RuntimeException e) {
+            linkError.compareAndSet(null, e.getMessage());
+            return;
+          }
+        }
+      };
+      if (!written.isEmpty()) {
+        decode.connect(onAllPads);
+      }
       session.onClose(() -> {
         decode.disconnect(onPad);
+        if (!written.isEmpty()) {
+          decode.disconnect(onAllPads);
+        }
         synchronized (owned) {
           owned.forEach(Element::dispose);
         }
@@ -217,7 +259,7 @@ public final class Transcoder {
       EncodeCheck checked = encodeCheck.get();
       return new Outcome(true, null, null, !have[0] ? null : copied[0] ? "copy" : videoSpec.factory(), geometry.get(),
           have[0], have[1], List.copyOf(notes), have[0] && !copied[0] ? fallback : null, copied[0],
-          checked == null ? null : checked.result());
+          checked == null ? null : checked.result(), fed.get());
     } catch (MissingElementException e) {
       return failed(FailureReason.MISSING_PLUGIN, e.getMessage());
     }
@@ -418,6 +460,6 @@ public final class Transcoder {
   }
 
   private static Outcome failed(FailureReason reason, String message) {
-    return new Outcome(false, reason, message, null, null, false, false, List.of(), null, false, null);
+    return new Outcome(false, reason, message, null, null, false, false, List.of(), null, false, null, 0);
   }
 }

@@ -84,13 +84,16 @@ public final class Mp4EditList {
     if (b.elst < 0 || b.stts < 0 || b.mdhd < 0) {
       return 0;
     }
+    boolean subtitles = "sbtl".equals(b.handler) || "text".equals(b.handler) || "subt".equals(b.handler);
     long mediaScale = Mp4Boxes.timescale(moov, b.mdhd);
     int sttsCount = moov.getInt(b.stts + 12);
     boolean changed = false;
     if (sttsCount > 1 && moov.getInt(b.stts + 20 + 8 * (sttsCount - 1)) == 0) {
       // A last sample of no duration (mp4mux writes the last buffer's duration, and sources with bogus
-      // frame durations give none) is never shown: give it its predecessor's.
-      int previous = moov.getInt(b.stts + 20 + 8 * (sttsCount - 2));
+      // frame durations give none) is never shown: give it its predecessor's. In a subtitle track the
+      // last samples are empty ends of cue (mp4mux gives a sparse track's last sample no duration, see
+      // TextSubtitles): one tick each, so that the cue before them keeps its length and nothing is added.
+      int previous = subtitles ? 1 : moov.getInt(b.stts + 20 + 8 * (sttsCount - 2));
       long count = moov.getInt(b.stts + 16 + 8 * (sttsCount - 1)) & 0xffffffffL;
       moov.putInt(b.stts + 20 + 8 * (sttsCount - 1), previous);
       setDuration(moov, b.mdhd, mediaDuration(moov, b.mdhd) + count * (previous & 0xffffffffL), false);
@@ -102,10 +105,20 @@ public final class Mp4EditList {
     long end = latest[0];
     int elstVersion = moov.get(b.elst + 8);
     int entries = moov.getInt(b.elst + 12);
-    if (entries != 1) {
+    int entrySize = elstVersion == 1 ? 20 : 12;
+    // One media edit, or an empty edit (the track starts after the movie: a subtitle track's first cue
+    // can come before the video's first frame) and then one media edit.
+    long empty = 0;
+    if (entries == 2) {
+      long firstMediaTime = elstVersion == 1 ? moov.getLong(b.elst + 24) : moov.getInt(b.elst + 20);
+      if (firstMediaTime != -1) {
+        return 0;
+      }
+      empty = elstVersion == 1 ? moov.getLong(b.elst + 16) : moov.getInt(b.elst + 16) & 0xffffffffL;
+    } else if (entries != 1) {
       return 0;
     }
-    int durAt = b.elst + 16;
+    int durAt = b.elst + 16 + entrySize * (entries - 1);
     long segDuration;
     long mediaTime;
     if (elstVersion == 1) {
@@ -120,7 +133,7 @@ public final class Mp4EditList {
     }
     long needed = ceilDiv((end - mediaTime) * movieScale, mediaScale);
     if (needed <= segDuration) {
-      return changed ? segDuration : 0;
+      return changed ? empty + segDuration : 0;
     }
     if (elstVersion == 1) {
       moov.putLong(durAt, needed);
@@ -130,7 +143,7 @@ public final class Mp4EditList {
       }
       moov.putInt(durAt, (int) needed);
     }
-    return needed;
+    return empty + needed;
   }
 
   private static final class Boxes {
@@ -141,6 +154,7 @@ public final class Mp4EditList {
     int mdhd = -1;
     int stts = -1;
     int ctts = -1;
+    String handler;
   }
 
   private static void walk(ByteBuffer buf, int from, int to, Boxes b) {
@@ -176,6 +190,9 @@ public final class Mp4EditList {
           break;
         case "ctts":
           b.ctts = pos;
+          break;
+        case "hdlr":
+          b.handler = Mp4Boxes.type(buf, pos + 16); // after size, type, version/flags, pre_defined
           break;
         default:
           break;

@@ -230,9 +230,12 @@ public final class EncoderSettings {
     };
   }
 
-  /** Whether the container can carry text subtitles as GStreamer muxes them. */
+  /**
+   * Whether the profile's container keeps text subtitles as gstbeam writes them: MP4 (timed text, tx3g)
+   * and Matroska (S_TEXT/UTF8). WebM allows WebVTT alone, which GStreamer 1.22's webmmux does not write.
+   */
   public static boolean carriesTextSubtitles(Profile p) {
-    return p.container().equals("mkv");
+    return p.container().equals("mp4") || p.container().equals("mkv");
   }
 
   private static void require(Predicate<String> available, String factory) {

@@ -99,6 +99,57 @@ public class Mp4EditListTest {
     assertEquals("video edit extended", 500, intAfter(after, "elst", 16));
   }
 
+  /**
+   * The video track starts 50 ms into the movie (an empty edit first, as mp4mux writes when a subtitle
+   * cue comes before the first frame): the media edit after it is extended, the empty one kept, and the
+   * track and movie durations are the two together.
+   */
+  @Test
+  public void anEmptyEditFirstIsKeptAndTheMediaEditExtended() throws Exception {
+    byte[] mvhd = box("mvhd", ints(0, 0, 0, 1000, 450));
+    byte[] video = box("trak",
+        box("tkhd", ints(0, 0, 0, 1, 0, 450)),
+        box("edts", box("elst", ints(0, 2, 50, -1, 0x10000, 400, 100, 0x10000))),
+        box("mdia", box("mdhd", ints(0, 0, 0, 1000, 400)),
+            box("hdlr", ints(0, 0), "vide".getBytes(StandardCharsets.ISO_8859_1), ints(0, 0, 0, 0)),
+            box("minf", box("stbl",
+                box("stts", ints(0, 1, 4, 100)),
+                box("ctts", ints(0, 4, 1, 100, 1, 400, 1, 0, 1, 0))))));
+    Path f = tmp.newFile("e.mp4").toPath();
+    Files.write(f, box("moov", mvhd, video));
+    assertTrue(Mp4EditList.extendToLastSample(f));
+    byte[] after = Files.readAllBytes(f);
+    assertEquals("empty edit kept", 50, intAfter(after, "elst", 16));
+    assertEquals("empty edit kept", -1, intAfter(after, "elst", 20));
+    assertEquals("media edit: 600 - 100", 500, intAfter(after, "elst", 28));
+    assertEquals("media time kept", 100, intAfter(after, "elst", 32));
+    assertEquals("tkhd duration", 550, intAfter(after, "tkhd", 28));
+    assertEquals("mvhd duration", 550, intAfter(after, "mvhd", 24));
+  }
+
+  /**
+   * A subtitle track ("sbtl") ends with empty end-of-cue samples of no duration: they get one tick each,
+   * not the cue's length, and the edit covers them.
+   */
+  @Test
+  public void aSubtitleTracksEmptyLastSamplesGetOneTick() throws Exception {
+    byte[] mvhd = box("mvhd", ints(0, 0, 0, 1000, 300));
+    byte[] text = box("trak",
+        box("tkhd", ints(0, 0, 0, 1, 0, 300)),
+        box("edts", box("elst", ints(0, 1, 300, 0, 0x10000))),
+        box("mdia", box("mdhd", ints(0, 0, 0, 1000, 300)),
+            box("hdlr", ints(0, 0), "sbtl".getBytes(StandardCharsets.ISO_8859_1), ints(0, 0, 0, 0)),
+            box("minf", box("stbl", box("stts", ints(0, 2, 1, 300, 2, 0))))));
+    Path f = tmp.newFile("s.mp4").toPath();
+    Files.write(f, box("moov", mvhd, text));
+    assertTrue(Mp4EditList.extendToLastSample(f));
+    byte[] after = Files.readAllBytes(f);
+    assertEquals("the cue keeps its length", 300, intAfter(after, "stts", 20));
+    assertEquals("end samples: one tick", 1, intAfter(after, "stts", 28));
+    assertEquals("mdhd duration", 302, intAfter(after, "mdhd", 24));
+    assertEquals("edit covers them", 302, intAfter(after, "elst", 16));
+  }
+
   @Test
   public void aLastSampleWithoutDurationGetsItsPredecessors() throws Exception {
     byte[] mvhd = box("mvhd", ints(0, 0, 0, 1000, 300));
