@@ -237,6 +237,17 @@ public final class TextSubtitles {
         }
         pushed[0] = true;
       }
+      if (track.language() != null) {
+        // A stream-scope tag event for the track's language (MP4: mdhd; Matroska: Language), sent from
+        // here, the appsrc's streaming thread asking for its first buffer: basesrc pushes queued events
+        // before the buffer it is creating, so the muxer has the language before any cue. (Sent after
+        // the appsrc started, it could come after the first cue: matroskamux had written the track
+        // without it, 1 run in CI.) The code was checked as [a-z]{2,3}.
+        GstNative.Core core = GstNative.Core.INSTANCE;
+        Pointer tags = core.gst_tag_list_new_empty();
+        core.gst_tag_list_add(tags, 2, "language-code", track.language(), null);
+        core.gst_element_send_event(Natives.getRawPointer(source), core.gst_event_new_tag(tags));
+      }
       for (Cue cue : samples(track, container)) {
         byte[] bytes = cue.text().getBytes(StandardCharsets.UTF_8);
         if (bytes.length == 0) {
@@ -265,14 +276,6 @@ public final class TextSubtitles {
     app.connect(onNeed);
     session.onClose(() -> app.disconnect(onNeed));
     app.syncStateWithParent();
-    if (track.language() != null) {
-      // A stream-scope tag event, queued by the appsrc ahead of its first buffer: the muxer writes the
-      // track's language from it (MP4: mdhd; Matroska: Language). The code was checked as [a-z]{2,3}.
-      GstNative.Core core = GstNative.Core.INSTANCE;
-      Pointer tags = core.gst_tag_list_new_empty();
-      core.gst_tag_list_add(tags, 2, "language-code", track.language(), null);
-      core.gst_element_send_event(Natives.getRawPointer(app), core.gst_event_new_tag(tags));
-    }
     return true;
   }
 }
