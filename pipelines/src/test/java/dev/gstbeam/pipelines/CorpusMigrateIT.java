@@ -60,7 +60,6 @@ public class CorpusMigrateIT {
       Map.entry("androidx-media/mp4/bbb_176x144_128kbps_15fps_h263.3gp", "aspect"),
       Map.entry("androidx-media/mp4/sample_sef_super_slow_motion.mp4", "aspect"),
       Map.entry("androidx-media/mp4/sample_with_invalid_nalu.mp4", "decodes without errors"),
-      Map.entry("androidx-media/wav/sample_ima_adpcm.wav", "decodes without errors"),
       Map.entry("androidx-media/wav/sample_80KHz_mono_20_repeating_1_samples.wav", "output does not probe"),
       // Subtitles only: nothing a profile makes an output of (a failure row at once; it used to stall).
       Map.entry("androidx-media/mkv/full_blocks.mkv", "nothing to migrate"),

@@ -347,6 +347,16 @@ public class MigrateIT {
   }
 
   @Test
+  public void aWaveFileIsTimedByItsSamples() throws Exception {
+    // IMA ADPCM in WAV: wavparse times its chunks from the header's byte rate, here half the rate of
+    // the samples decoded, so decoded times stepped back every fourth buffer and the AAC track was
+    // written with decode times that go back (ffmpeg: "non monotonically increasing dts").
+    One one = migrateOne("androidx-media/wav/sample_ima_adpcm.wav", "adpcm.wav", 0);
+    JsonNode row = one.row();
+    checkOutput(one.source(), Path.of(URI.create(row.get("output_uri").asText())), row, 30.0);
+  }
+
+  @Test
   public void aSourceWithOnlySubtitlesFailsAtOnceWithItsReason() throws Exception {
     // A Matroska file holding one SubRip track and nothing else: no profile makes an output of it. It
     // used to wait for the 30 s stall watchdog (the muxer waiting for streams that never come).

@@ -139,6 +139,7 @@ public final class Transcoder {
     List<Element> owned = Collections.synchronizedList(new ArrayList<>());
 
     Boolean sourceFullRange = Mp4Colour.fullRange(source);
+    boolean retimeAudio = dev.gstbeam.internal.transcode.RawAudio.isWave(source);
     try (PipelineSession session = PipelineSession.create("transcode")) {
       Element src = session.add("filesrc");
       src.set("location", source.toString());
@@ -177,7 +178,7 @@ public final class Transcoder {
             }
             if (c.name().equals("audio/x-raw") && !have[1]) {
               have[1] = true;
-              audioChain(session, pad, c, profile, audioSpec, mux, owned);
+              audioChain(session, pad, c, profile, audioSpec, mux, owned, retimeAudio);
               return;
             }
             if (c.name().equals(copiedVideo) && !have[0]) {
@@ -376,9 +377,31 @@ public final class Transcoder {
 
   static void audioChain(PipelineSession session, Pad pad, GstStructureText caps, Profile profile,
       EncoderSettings.ElementSpec encoderSpec, Element mux, List<Element> owned) {
+    audioChain(session, pad, caps, profile, encoderSpec, mux, owned, false);
+  }
+
+  /**
+   * As {@link #audioChain(PipelineSession, Pad, GstStructureText, Profile, EncoderSettings.ElementSpec,
+   * Element, List)}; with {@code retimeBySamples}, the decoded audio is timed by its sample count from 0
+   * (identity's datarate), not by the container: for a WAVE source, whose only timeline is its samples
+   * and whose compressed data wavparse times from the header's byte rate (see {@link
+   * dev.gstbeam.internal.transcode.RawAudio#isWave}). Those times could step back, and the AAC track was
+   * written with decode times that go back.
+   */
+  static void audioChain(PipelineSession session, Pad pad, GstStructureText caps, Profile profile,
+      EncoderSettings.ElementSpec encoderSpec, Element mux, List<Element> owned, boolean retimeBySamples) {
     int channels = Math.min(profile.audioChannels(), Math.max(1, orZero(caps.integer("channels"))));
     List<Element> chain = new ArrayList<>();
     chain.add(make("queue", owned));
+    long bytesPerSecond = retimeBySamples && !"non-interleaved".equals(caps.string("layout"))
+        ? dev.gstbeam.internal.transcode.RawAudio.bytesPerSecond(caps.string("format"), orZero(caps.integer("rate")),
+            orZero(caps.integer("channels")))
+        : 0;
+    if (bytesPerSecond > 0 && bytesPerSecond <= Integer.MAX_VALUE) {
+      Element retime = make("identity", owned);
+      setArg(retime, "datarate", String.valueOf(bytesPerSecond)); // a number of ours
+      chain.add(retime);
+    }
     chain.add(make("audioconvert", owned));
     chain.add(make("audioresample", owned));
     Element filter = make("capsfilter", owned);
