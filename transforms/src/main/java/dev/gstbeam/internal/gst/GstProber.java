@@ -276,6 +276,13 @@ public final class GstProber implements AutoCloseable {
     }
 
     Double duration = durationNs > 0 ? durationNs / 1e9 : null;
+    if ("wav".equals(container) && sourceFile != null) {
+      // A WAVE file's duration is in its header (RawAudio.waveSeconds); wavparse's own can be wrong.
+      Double header = dev.gstbeam.internal.transcode.RawAudio.waveSeconds(sourceFile);
+      if (header != null) {
+        duration = header;
+      }
+    }
     Long bitRate = duration != null && duration > 0 ? Math.round(sizeBytes * 8 / duration) : null;
 
     Map<String, String> globalTags = new LinkedHashMap<>();

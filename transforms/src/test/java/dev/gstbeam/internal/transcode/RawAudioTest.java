@@ -26,6 +26,25 @@ public class RawAudioTest {
     assertEquals(0, RawAudio.bytesPerSecond("F32LE_planar?", 48_000, 2));
   }
 
+  /** ffprobe as the oracle: PCM by data size, IMA ADPCM by its fact chunk's sample count. */
+  @Test
+  public void waveDurationComesFromTheHeaderAsFfprobeReadsIt() throws Exception {
+    dev.gstbeam.testing.TestData.assumeTool("ffmpeg");
+    for (String codec : new String[] {"pcm_s16le", "adpcm_ima_wav", "pcm_f32le"}) {
+      Path wav = tmp.getRoot().toPath().resolve(codec + ".wav");
+      dev.gstbeam.testing.Ffmpeg.run("-f", "lavfi", "-i", "sine=duration=1.37:sample_rate=44100", "-c:a", codec,
+          wav.toString());
+      Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+          wav.toString()).start();
+      double ffprobe = Double.parseDouble(new String(p.getInputStream().readAllBytes()).trim());
+      p.waitFor();
+      Double ours = RawAudio.waveSeconds(wav);
+      assertTrue(codec, ours != null);
+      assertEquals(codec, ffprobe, ours, 0.001);
+    }
+    assertEquals(null, RawAudio.waveSeconds(tmp.newFile("empty.wav").toPath()));
+  }
+
   @Test
   public void waveFilesAreKnownByTheirHeader() throws Exception {
     Path wav = tmp.newFile("a.wav").toPath();
