@@ -204,7 +204,11 @@ public final class Transcoder {
       // The subtitle tracks join the muxer once decodebin has exposed every stream, before any data
       // flows (decodebin unblocks its pads after no-more-pads): matroskamux writes its header when every
       // pad it has holds data, and a subtitle pad fed from memory would otherwise be alone there.
+      java.util.concurrent.atomic.AtomicBoolean textFed = new java.util.concurrent.atomic.AtomicBoolean();
       Element.NO_MORE_PADS onAllPads = element -> {
+        if (!textFed.compareAndSet(false, true)) {
+          return; // once: a chained stream (a new group) emits it again
+        }
         for (TextSubtitles.Track track : written) {
           try {
             if (!TextSubtitles.feed(session, mux, track, profile.container(), owned)) {
