@@ -62,6 +62,22 @@ public final class Ffmpeg {
     return end < 0 ? -1 : end - first;
   }
 
+  /**
+   * One value ffprobe prints for {@code entries} ({@code format=duration}, {@code stream=codec_name}, …)
+   * of the streams {@code selector} picks ({@code s}, {@code v:0}; null: no selection), trimmed.
+   */
+  public static String probeEntry(Path file, String selector, String entries) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("ffprobe", "-v", "error"));
+    if (selector != null) {
+      cmd.addAll(List.of("-select_streams", selector));
+    }
+    cmd.addAll(List.of("-show_entries", entries, "-of", "csv=p=0", file.toString()));
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+    return out;
+  }
+
   /** A subtitle cue as ffmpeg reads it: start and end in milliseconds, the text (lines joined by \n). */
   public record Cue(long startMillis, long endMillis, String text) {}
 

@@ -198,8 +198,7 @@ public final class SegmentedMigration {
           video = true;
         } else if ("audio".equals(s.getType()) && !audio) {
           audio = true;
-        } else if ("subtitle".equals(s.getType()) && s.getCodec() != null
-            && TranscodeFn.TEXT_SUBTITLES.contains(s.getCodec()) && dev.gstbeam.internal.transcode.EncoderSettings.carriesTextSubtitles(profile)) {
+        } else if (TranscodeFn.isTextSubtitle(s) && dev.gstbeam.internal.transcode.EncoderSettings.carriesTextSubtitles(profile)) {
           continue; // written by the stitch
         } else {
           out.add(s.getType() + " stream" + (s.getCodec() == null ? "" : " " + s.getCodec()));

@@ -253,13 +253,17 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
   /** Subtitle codecs, in the probe's (ffprobe's) names, that GStreamer 1.22 gives as text. */
   static final java.util.Set<String> TEXT_SUBTITLES = java.util.Set.of("subrip", "ass", "ssa", "mov_text");
 
+  /** Whether the probe's stream is a text subtitle track gstbeam can write ({@link #TEXT_SUBTITLES}). */
+  static boolean isTextSubtitle(Stream s) {
+    return "subtitle".equals(s.getType()) && s.getCodec() != null && TEXT_SUBTITLES.contains(s.getCodec());
+  }
+
   /** The source's text subtitle tracks to write, or why they are not written (null: none to write). */
   record Subtitles(List<dev.gstbeam.internal.gst.TextSubtitles.Track> tracks, int expected, String notKept) {}
 
   static Subtitles subtitles(Profile profile, Path source, MediaInfo src) {
     long text = src.getStreams().stream()
-        .filter(s -> "subtitle".equals(s.getType()) && s.getCodec() != null && TEXT_SUBTITLES.contains(s.getCodec()))
-        .count();
+        .filter(TranscodeFn::isTextSubtitle).count();
     if (text == 0) {
       return new Subtitles(List.of(), 0, null);
     }

@@ -105,18 +105,10 @@ public class TextSubtitlesIT {
   }
 
   private static String language(Path file) throws Exception {
-    Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "s", "-show_entries",
-        "stream_tags=language", "-of", "csv=p=0", file.toString()).start();
-    String out = new String(p.getInputStream().readAllBytes()).trim();
-    p.waitFor();
-    return out;
+    return Ffmpeg.probeEntry(file, "s", "stream_tags=language");
   }
 
   private static String codec(Path file) throws Exception {
-    Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "s", "-show_entries",
-        "stream=codec_name", "-of", "csv=p=0", file.toString()).start();
-    String out = new String(p.getInputStream().readAllBytes()).trim();
-    p.waitFor();
-    return out;
+    return Ffmpeg.probeEntry(file, "s", "stream=codec_name");
   }
 }

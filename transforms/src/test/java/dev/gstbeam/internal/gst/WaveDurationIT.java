@@ -18,10 +18,7 @@ public class WaveDurationIT {
   public void anAdpcmWaveIsAsLongAsItsSamples() throws Exception {
     TestData.assumeTool("ffprobe");
     Path wav = TestData.corpusFile("androidx-media/wav/sample_ima_adpcm.wav");
-    Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
-        wav.toString()).start();
-    double ffprobe = Double.parseDouble(new String(p.getInputStream().readAllBytes()).trim());
-    p.waitFor();
+    double ffprobe = Double.parseDouble(dev.gstbeam.testing.Ffmpeg.probeEntry(wav, null, "format=duration"));
     assertEquals("44902 samples at 44.1 kHz", 1.018186, ffprobe, 1e-6);
     try (GstProber prober = new GstProber(Duration.ofSeconds(30))) {
       ProbeOutcome o = prober.probe(wav, wav.toUri().toString(), Files.size(wav));

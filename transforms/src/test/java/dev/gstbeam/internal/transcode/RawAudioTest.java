@@ -34,10 +34,7 @@ public class RawAudioTest {
       Path wav = tmp.getRoot().toPath().resolve(codec + ".wav");
       dev.gstbeam.testing.Ffmpeg.run("-f", "lavfi", "-i", "sine=duration=1.37:sample_rate=44100", "-c:a", codec,
           wav.toString());
-      Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
-          wav.toString()).start();
-      double ffprobe = Double.parseDouble(new String(p.getInputStream().readAllBytes()).trim());
-      p.waitFor();
+      double ffprobe = Double.parseDouble(dev.gstbeam.testing.Ffmpeg.probeEntry(wav, null, "format=duration"));
       Double ours = RawAudio.waveSeconds(wav);
       assertTrue(codec, ours != null);
       assertEquals(codec, ffprobe, ours, 0.001);
