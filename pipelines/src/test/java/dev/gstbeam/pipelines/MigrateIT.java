@@ -377,6 +377,24 @@ public class MigrateIT {
     assertTrue(seconds + " s", seconds < 30);
   }
 
+  @Test
+  public void aFrameTheDemuxerDoesNotDeliverFailsTheInputInsteadOfVanishing() throws Exception {
+    // The track's stated duration ends where its last sample starts; qtdemux does not deliver that
+    // sample. The output matched what was delivered, so this passed verification one frame short.
+    One one = migrateOne("androidx-media/mp4/sample_empty_track.mp4", "last-frame.mp4", 3);
+    // ffprobe's sample count of the track (its decoded count, -count_frames, is the same 30).
+    long frames = Long.parseLong(Ffmpeg.probeEntry(one.source(), "v:0", "stream=nb_frames"));
+    JsonNode row = one.row();
+    assertEquals(row.toString(), "failed", row.get("status").asText());
+    assertEquals(row.toString(), "CORRUPT", row.get("reason").asText());
+    assertEquals(row.toString(), "verify", row.get("stage").asText());
+    long delivered = row.get("frames_in").asLong();
+    assertTrue(row.toString(), delivered < frames);
+    assertEquals("the source's sample tables show " + frames + " video frames, GStreamer's demuxer delivered "
+        + delivered + ": the output would lack " + (frames - delivered), row.get("message").asText());
+    assertFalse(Files.exists(one.out().resolve("last-frame.mp4")));
+  }
+
   /** One corpus file migrated alone: its copy, the output root, its row. */
   record One(Path source, Path out, JsonNode row) {}
 

@@ -496,6 +496,10 @@ public final class SegmentedMigration {
           return TranscodeFn.fail(row, Stage.VERIFY, FailureReason.CORRUPT,
               "frame count " + cmp.outputFrames() + " differs from the source's " + cmp.sourceFrames());
         }
+        String lost = TranscodeFn.framesTheDemuxerDrops(source, probedSrc.media(), cmp.sourceFrames(), 0);
+        if (lost != null) {
+          return TranscodeFn.fail(row, Stage.VERIFY, FailureReason.CORRUPT, lost);
+        }
         if (cmp.psnrMean() < profile.minPsnrMean() || cmp.psnrMin() < profile.minPsnrFrame()) {
           return TranscodeFn.fail(row, Stage.VERIFY, FailureReason.CORRUPT, String.format(Locale.ROOT,
               "PSNR mean %.2f dB / min %.2f dB below the profile's %.1f / %.1f", cmp.psnrMean(), cmp.psnrMin(),
