@@ -39,7 +39,8 @@ public final class RawAudio {
   /**
    * A RIFF WAVE file's duration from its own header, or null when the header does not give it here
    * (RF64, no {@code fmt } or {@code data} chunk, a compressed format without a {@code fact} chunk):
-   * PCM and float data by the data size over the byte rate; compressed data (ADPCM, GSM, …) by the
+   * PCM and float data by their whole sample frames (data size over block align) over the sample rate;
+   * compressed data (ADPCM, GSM, …) by the
    * {@code fact} chunk's sample count over the sample rate, as ffprobe does. GStreamer's wavparse
    * times compressed data by the byte rate, which can be wrong (the corpus's IMA ADPCM sample: 0.51 s
    * for 1.018 s of samples).
@@ -55,6 +56,7 @@ public final class RawAudio {
       int formatTag = -1;
       long sampleRate = 0;
       long byteRate = 0;
+      int blockAlign = 0;
       long factSamples = -1;
       long dataSize = -1;
       java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -71,6 +73,7 @@ public final class RawAudio {
           formatTag = fmt.getShort(0) & 0xffff;
           sampleRate = fmt.getInt(4) & 0xffffffffL;
           byteRate = fmt.getInt(8) & 0xffffffffL;
+          blockAlign = fmt.getShort(12) & 0xffff;
         } else if (id.equals("fact") && size >= 4) {
           java.nio.ByteBuffer fact = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
           ch.read(fact, pos + 8);
@@ -86,6 +89,11 @@ public final class RawAudio {
       }
       boolean plain = formatTag == 1 || formatTag == 3 || formatTag == 0xfffe;
       if (plain) {
+        // Whole sample frames over the sample rate, as ffprobe counts them: the byte rate field is
+        // redundant for PCM and can be wrong (the corpus has an 80 kHz mono file stating 76,561 B/s).
+        if (blockAlign > 0 && sampleRate > 0) {
+          return (double) (dataSize / blockAlign) / sampleRate;
+        }
         return byteRate > 0 ? (double) dataSize / byteRate : null;
       }
       return factSamples >= 0 && sampleRate > 0 ? (double) factSamples / sampleRate : null;

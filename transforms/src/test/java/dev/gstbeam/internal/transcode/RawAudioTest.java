@@ -42,6 +42,15 @@ public class RawAudioTest {
     assertEquals(null, RawAudio.waveSeconds(tmp.newFile("empty.wav").toPath()));
   }
 
+  /** PCM by its sample frames: this header's byte rate (76,561 B/s for 80 kHz 16-bit mono) is wrong. */
+  @Test
+  public void pcmDurationIgnoresAWrongByteRate() throws Exception {
+    dev.gstbeam.testing.TestData.assumeTool("ffmpeg");
+    Path wav = dev.gstbeam.testing.TestData.corpusFile("androidx-media/wav/sample_80KHz_mono_20_repeating_1_samples.wav");
+    double ffprobe = Double.parseDouble(dev.gstbeam.testing.Ffmpeg.probeEntry(wav, null, "format=duration"));
+    assertEquals(ffprobe, RawAudio.waveSeconds(wav), 1e-6);
+  }
+
   @Test
   public void waveFilesAreKnownByTheirHeader() throws Exception {
     Path wav = tmp.newFile("a.wav").toPath();
