@@ -53,9 +53,10 @@ public class CorpusMigrateIT {
       Map.entry("androidx-media/mp4/sample_partially_fragmented.mp4", "video duration"),
       Map.entry("androidx-media/mp4/dolbyVision-hdr.MOV", "sample tables show 4 video frames"),
       Map.entry("androidx-media/mp4/sample_empty_track.mp4", "sample tables show 30 video frames"),
-      Map.entry("androidx-media/mp4/sample_with_fake_auxiliary_tracks.mp4", "Internal data stream error"),
+      // 10x12 video: mp4mux takes none under 16x16, and gstbeam does not upscale (a failure row at once).
+      Map.entry("androidx-media/mp4/sample_with_fake_auxiliary_tracks.mp4", "takes video from 16x16 up"),
       Map.entry("androidx-media/mp4/sample_with_fake_auxiliary_tracks_interleaved_with_primary_video_tracks.mp4",
-          "Internal data stream error"),
+          "takes video from 16x16 up"),
       Map.entry("androidx-media/mp4/iibbibb_editlist_videoonly.mp4", "frame count"),
       Map.entry("androidx-media/mp4/bbb_176x144_128kbps_15fps_h263.3gp", "aspect"),
       Map.entry("androidx-media/mp4/sample_sef_super_slow_motion.mp4", "aspect"),

@@ -395,6 +395,19 @@ public class MigrateIT {
     assertFalse(Files.exists(one.out().resolve("last-frame.mp4")));
   }
 
+  @Test
+  public void videoTooSmallForTheContainerFailsAtOnceWithItsReason() throws Exception {
+    // 10x12 H.264 (ffprobe's size): mp4mux takes no video under 16x16, and gstbeam does not upscale.
+    // It used to fail mid-stream with "Internal data stream error" once x264enc's caps were refused.
+    One one = migrateOne("androidx-media/mp4/sample_with_fake_auxiliary_tracks.mp4", "tiny.mp4", 3);
+    String size = Ffmpeg.probeEntry(one.source(), "v:0", "stream=width,height").replace(',', 'x');
+    JsonNode row = one.row();
+    assertEquals(row.toString(), "UNSUPPORTED_CODEC", row.get("reason").asText());
+    assertEquals(row.toString(), "plan", row.get("stage").asText());
+    assertEquals("the output video would be " + size + " (never larger than the source's " + size
+        + "), and mp4mux takes video from 16x16 up", row.get("message").asText());
+  }
+
   /** One corpus file migrated alone: its copy, the output root, its row. */
   record One(Path source, Path out, JsonNode row) {}
 

@@ -142,7 +142,8 @@ public final class SegmentedMigration {
       MediaInfo src = probed.media();
       Double seconds = src.getDurationSeconds();
       boolean video = src.getStreams().stream().anyMatch(s -> "video".equals(s.getType()));
-      if (!video || seconds == null || seconds < 2 * segmentSeconds || StreamCopy.decide(profile, src).video()) {
+      if (!video || seconds == null || seconds < 2 * segmentSeconds || StreamCopy.decide(profile, src).video()
+          || TranscodeFn.tooSmallForTheMuxer(profile, src) != null) {
         // Short, audio-only, or video that is copied as it is (nothing to encode in segments): whole file.
         out.get(whole).output(file);
         return;

@@ -209,6 +209,10 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     if (nothing != null) {
       return fail(row, Stage.PLAN, FailureReason.UNSUPPORTED_CODEC, nothing);
     }
+    String small = tooSmallForTheMuxer(profile, src);
+    if (small != null) {
+      return fail(row, Stage.PLAN, FailureReason.UNSUPPORTED_CODEC, small);
+    }
     Files.createDirectories(target.getParent());
     return transcodeAndVerify(prober, profile, encoderThreads, source, target, src, row);
   }
@@ -231,6 +235,38 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
         .append(n == 1 ? " stream" : " streams"));
     return "nothing to migrate: the source has no audio or video stream"
         + (has.length() == 0 ? "" : " (" + has + ")");
+  }
+
+  /**
+   * Why the profile's muxer would refuse the output's video for its size, or null. The output is never
+   * larger than the source (no upscaling), and GStreamer's mp4mux and webmmux take no video under 16x16:
+   * such a source used to fail mid-stream with "Internal data stream error" after the encoder refused
+   * its caps.
+   */
+  static String tooSmallForTheMuxer(Profile profile, MediaInfo src) {
+    for (var s : src.getStreams()) {
+      if (!"video".equals(s.getType()) || s.getWidth() == null || s.getHeight() == null
+          || s.getWidth() <= 0 || s.getHeight() <= 0) {
+        continue;
+      }
+      int[] par = {1, 1};
+      String sar = s.getSampleAspectRatio();
+      if (sar != null && sar.matches("[1-9][0-9]{0,8}:[1-9][0-9]{0,8}")) {
+        par[0] = Integer.parseInt(sar.substring(0, sar.indexOf(':')));
+        par[1] = Integer.parseInt(sar.substring(sar.indexOf(':') + 1));
+      }
+      dev.gstbeam.internal.transcode.OutputGeometry g = dev.gstbeam.internal.transcode.OutputGeometry.of(
+          s.getWidth(), s.getHeight(), par[0], par[1], profile.maxHeight());
+      int min = dev.gstbeam.internal.transcode.EncoderSettings.smallestVideoSide(profile);
+      if (g.width() < min || g.height() < min) {
+        return "the output video would be " + g.width() + "x" + g.height() + " (never larger than the source's "
+            + s.getWidth() + "x" + s.getHeight() + "), and "
+            + dev.gstbeam.internal.transcode.EncoderSettings.muxer(profile).factory() + " takes video from " + min
+            + "x" + min + " up";
+      }
+      return null; // the first video stream is the one migrated
+    }
+    return null;
   }
 
   private static MigrationResult transcodeAndVerify(GstProber prober, Profile profile, int encoderThreads, Path source,

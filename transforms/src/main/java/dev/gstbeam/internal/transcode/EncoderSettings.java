@@ -231,6 +231,15 @@ public final class EncoderSettings {
   }
 
   /**
+   * The smallest width and height the profile's muxer takes video at, from GStreamer 1.22's pad
+   * templates: mp4mux and webmmux take every video codec from 16x16 up, matroskamux from 1x1.
+   * {@code EncoderSettingsIT} checks these against the elements.
+   */
+  public static int smallestVideoSide(Profile p) {
+    return p.container().equals("mkv") ? 1 : 16;
+  }
+
+  /**
    * Whether the profile's container keeps text subtitles as gstbeam writes them: MP4 (timed text, tx3g)
    * and Matroska (S_TEXT/UTF8). WebM allows WebVTT alone, which GStreamer 1.22's webmmux does not write.
    */
