@@ -58,15 +58,11 @@ public class CorpusMigrateIT {
       Map.entry("androidx-media/mp4/sample_with_fake_auxiliary_tracks_interleaved_with_primary_video_tracks.mp4",
           "takes video from 16x16 up"),
       Map.entry("androidx-media/mp4/iibbibb_editlist_videoonly.mp4", "frame count"),
-      Map.entry("androidx-media/mp4/bbb_176x144_128kbps_15fps_h263.3gp", "aspect"),
-      Map.entry("androidx-media/mp4/sample_sef_super_slow_motion.mp4", "aspect"),
       Map.entry("androidx-media/mp4/sample_with_invalid_nalu.mp4", "decodes without errors"),
       Map.entry("androidx-media/wav/sample_80KHz_mono_20_repeating_1_samples.wav", "output does not probe"),
       // Subtitles only: nothing a profile makes an output of (a failure row at once; it used to stall).
       Map.entry("androidx-media/mkv/full_blocks.mkv", "nothing to migrate"),
-      Map.entry("other/broken_mjpeg_partial_frame.mjpeg", "cannot count the video frames"),
-      // Its PSNR is low because of its aspect, as the super slow motion one: qtdemux takes 136x240 from its track header.
-      Map.entry("androidx-media/mp4/sample_sef_slow_motion.mp4", "below the profile's")));
+      Map.entry("other/broken_mjpeg_partial_frame.mjpeg", "cannot count the video frames")));
 
   private static Path inputs;
   private static final List<String> selected = new ArrayList<>();

@@ -408,6 +408,19 @@ public class MigrateIT {
         + "), and mp4mux takes video from 16x16 up", row.get("message").asText());
   }
 
+  @Test
+  public void theContainersStatedPixelAspectIsKept() throws Exception {
+    // Both state 1:1 in their pasp box: GStreamer showed the H.263 one at 12:11 (192x144 out) and
+    // the Samsung slow-motion one at 27:64 from its track header (136x240 out); ffprobe and players, 1:1.
+    for (String file : List.of("androidx-media/mp4/bbb_176x144_128kbps_15fps_h263.3gp",
+        "androidx-media/mp4/sample_sef_slow_motion.mp4")) {
+      String name = Path.of(file).getFileName().toString();
+      One one = migrateOne(file, name, 0);
+      JsonNode row = one.row();
+      checkOutput(one.source(), Path.of(URI.create(row.get("output_uri").asText())), row, 30.0);
+    }
+  }
+
   /** One corpus file migrated alone: its copy, the output root, its row. */
   record One(Path source, Path out, JsonNode row) {}
 

@@ -275,6 +275,17 @@ public final class GstProber implements AutoCloseable {
       audioInsideVideoStream(sourceFile, streams, missing);
     }
 
+    if (java.util.Set.of("mp4", "mov", "3gp").contains(container) && sourceFile != null) {
+      // The video track's stated pixel aspect (its pasp box) is its aspect, as ffmpeg reads it; GStreamer
+      // can override it (Mp4PixelAspect). The transcode follows the same box.
+      int[] stated = dev.gstbeam.internal.segment.Mp4PixelAspect.of(sourceFile);
+      for (Stream s : streams) {
+        if (stated != null && "video".equals(s.getType())) {
+          s.setSampleAspectRatio(stated[0] + ":" + stated[1]);
+          break; // the first video track, the one the box was read from
+        }
+      }
+    }
     Double duration = durationNs > 0 ? durationNs / 1e9 : null;
     if ("wav".equals(container) && sourceFile != null) {
       // A WAVE file's duration is in its header (RawAudio.waveSeconds); wavparse's own can be wrong.

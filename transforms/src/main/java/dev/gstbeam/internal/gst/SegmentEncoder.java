@@ -120,6 +120,7 @@ public final class SegmentEncoder {
     boolean seeking = seek && segment.seekPts() != Segment.FROM_START;
 
     Boolean sourceFullRange = Mp4Colour.fullRange(source);
+    int[] statedAspect = dev.gstbeam.internal.segment.Mp4PixelAspect.of(source);
     try (PipelineSession session = PipelineSession.create("segment")) {
       Element src = session.add("filesrc");
       src.set("location", source.toString());
@@ -154,7 +155,8 @@ public final class SegmentEncoder {
           return PadProbeReturn.OK;
         });
         try {
-          geometry.set(Transcoder.videoChain(session, pad, c, profile, videoSpec, mux, owned, null, sourceFullRange));
+          geometry.set(Transcoder.videoChain(session, pad, c, profile, videoSpec, mux, owned, null, sourceFullRange,
+              statedAspect));
         } catch (RuntimeException e) {
           linkError.compareAndSet(null, e.getMessage());
         }

@@ -139,6 +139,7 @@ public final class Transcoder {
     List<Element> owned = Collections.synchronizedList(new ArrayList<>());
 
     Boolean sourceFullRange = Mp4Colour.fullRange(source);
+    int[] statedAspect = dev.gstbeam.internal.segment.Mp4PixelAspect.of(source);
     boolean retimeAudio = dev.gstbeam.internal.transcode.RawAudio.isWave(source);
     try (PipelineSession session = PipelineSession.create("transcode")) {
       Element src = session.add("filesrc");
@@ -173,7 +174,7 @@ public final class Transcoder {
             if (c.name().equals("video/x-raw") && !have[0]) {
               have[0] = true;
               geometry.set(videoChain(session, pad, c, profile, videoSpec, mux, owned, check ? encodeCheck : null,
-                  sourceFullRange));
+                  sourceFullRange, statedAspect));
               return;
             }
             if (c.name().equals("audio/x-raw") && !have[1]) {
@@ -288,10 +289,14 @@ public final class Transcoder {
    */
   static OutputGeometry videoChain(PipelineSession session, Pad pad, GstStructureText caps, Profile profile,
       EncoderSettings.ElementSpec encoderSpec, Element mux, List<Element> owned, AtomicReference<EncodeCheck> check,
-      Boolean sourceFullRange) {
+      Boolean sourceFullRange, int[] statedAspect) {
     int w = orZero(caps.integer("width"));
     int h = orZero(caps.integer("height"));
-    int[] par = caps.fraction("pixel-aspect-ratio");
+    int[] derived = caps.fraction("pixel-aspect-ratio");
+    // An MP4's stated pixel aspect (its pasp box) over what GStreamer derived (Mp4PixelAspect).
+    int[] par = statedAspect != null ? statedAspect : derived;
+    boolean relabelAspect = statedAspect != null
+        && (derived == null || (long) derived[0] * statedAspect[1] != (long) derived[1] * statedAspect[0]);
     OutputGeometry g = OutputGeometry.of(w, h, par == null ? 1 : par[0], par == null ? 1 : par[1], profile.maxHeight());
     String mode = caps.string("interlace-mode");
     boolean interlaced = mode != null && !mode.equals("progressive");
@@ -299,12 +304,15 @@ public final class Transcoder {
     List<Element> chain = new ArrayList<>();
     chain.add(make("queue", owned));
     String colorimetry = Colorimetry.relabel(caps.string("colorimetry"), h, sourceFullRange);
-    if (colorimetry != null) {
-      // A label, not a conversion (see Colorimetry): the frames are full range and must be encoded as such.
+    if (colorimetry != null || relabelAspect) {
+      // A label, not a conversion (see Colorimetry): the frames are full range and must be encoded as such;
+      // their pixels have the stated aspect (else videoscale would add borders to keep GStreamer's).
       Element label = make("capssetter", owned);
       setArg(label, "join", "true");
       setArg(label, "replace", "false");
-      setArg(label, "caps", "video/x-raw,colorimetry=(string)" + colorimetry); // our numbers only
+      setArg(label, "caps", "video/x-raw" // our numbers only
+          + (colorimetry != null ? ",colorimetry=(string)" + colorimetry : "")
+          + (relabelAspect ? ",pixel-aspect-ratio=(fraction)" + statedAspect[0] + "/" + statedAspect[1] : ""));
       chain.add(label);
     }
     chain.add(make("videoconvert", owned));

@@ -93,6 +93,36 @@ final class Mp4Boxes {
     return -1;
   }
 
+  /** Size of a visual sample entry before its child boxes (ISO/IEC 14496-12 12.1.3). */
+  private static final int VISUAL_SAMPLE_ENTRY = 86 - 8;
+
+  /**
+   * In moov, where the child boxes of the first video track's first sample entry lie ({@code colr},
+   * {@code pasp}, the codec's configuration): {start, end}, or null when there is no such entry.
+   */
+  static int[] videoSampleEntryChildren(ByteBuffer moov) {
+    int box = videoTrak(moov);
+    for (String name : new String[] {"mdia", "minf", "stbl", "stsd"}) {
+      if (box < 0) {
+        return null;
+      }
+      box = child(moov, box, moov.getInt(box), name);
+    }
+    if (box < 0) {
+      return null;
+    }
+    // stsd: version and flags, entry count, then the entries; the first describes the track's video.
+    int entry = box + 16;
+    if (entry + 8 > box + moov.getInt(box)) {
+      return null;
+    }
+    long entrySize = moov.getInt(entry) & 0xffffffffL;
+    if (entrySize < 8 + VISUAL_SAMPLE_ENTRY || entry + entrySize > moov.limit()) {
+      return null;
+    }
+    return new int[] {entry + 8 + VISUAL_SAMPLE_ENTRY, entry + (int) entrySize};
+  }
+
   /** The whole moov box, read; null when the file has none or it is too large to be real. */
   static ByteBuffer moov(FileChannel ch) throws IOException {
     long[] moov = topLevel(ch, "moov");

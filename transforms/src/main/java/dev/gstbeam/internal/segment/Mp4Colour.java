@@ -14,9 +14,6 @@ import java.nio.file.StandardOpenOption;
 public final class Mp4Colour {
   private Mp4Colour() {}
 
-  /** Size of a visual sample entry before its child boxes (ISO/IEC 14496-12 12.1.3). */
-  private static final int VISUAL_SAMPLE_ENTRY = 86 - 8;
-
   /**
    * What the first video track's {@code nclx} box says of the range: true full, false limited; null
    * when the file is not an MP4/MOV, has no video track, or its track has no {@code nclx} box.
@@ -31,29 +28,13 @@ public final class Mp4Colour {
   }
 
   static Boolean fullRange(ByteBuffer moov) {
-    int trak = Mp4Boxes.videoTrak(moov);
-    int box = trak;
-    for (String name : new String[] {"mdia", "minf", "stbl", "stsd"}) {
-      if (box < 0) {
-        return null;
-      }
-      box = Mp4Boxes.child(moov, box, moov.getInt(box), name);
-    }
-    if (box < 0) {
+    int[] children = Mp4Boxes.videoSampleEntryChildren(moov);
+    if (children == null) {
       return null;
     }
-    // stsd: version and flags, entry count, then the entries; the first describes the track's video.
-    int entry = box + 16;
-    if (entry + 8 > box + moov.getInt(box)) {
-      return null;
-    }
-    long entrySize = moov.getInt(entry) & 0xffffffffL;
-    if (entrySize < 8 + VISUAL_SAMPLE_ENTRY || entry + entrySize > moov.limit()) {
-      return null;
-    }
-    // Its child boxes: a file may carry several colr boxes (an ICC profile beside nclx); nclx decides.
-    int pos = entry + 8 + VISUAL_SAMPLE_ENTRY;
-    int end = entry + (int) entrySize;
+    // A file may carry several colr boxes (an ICC profile beside nclx); nclx decides.
+    int pos = children[0];
+    int end = children[1];
     while (pos + 8 <= end) {
       long size = moov.getInt(pos) & 0xffffffffL;
       if (size < 8 || pos + size > end) {
