@@ -279,11 +279,10 @@ public final class GstProber implements AutoCloseable {
       // The video track's stated pixel aspect (its pasp box) is its aspect, as ffmpeg reads it; GStreamer
       // can override it (Mp4PixelAspect). The transcode follows the same box.
       int[] stated = dev.gstbeam.internal.segment.Mp4PixelAspect.of(sourceFile);
-      for (Stream s : streams) {
-        if (stated != null && "video".equals(s.getType())) {
-          s.setSampleAspectRatio(stated[0] + ":" + stated[1]);
-          break; // the first video track, the one the box was read from
-        }
+      Stream video = stated == null ? null
+          : streams.stream().filter(s -> "video".equals(s.getType())).findFirst().orElse(null);
+      if (video != null) {
+        video.setSampleAspectRatio(stated[0] + ":" + stated[1]); // the first video track, whose box was read
       }
     }
     Double duration = durationNs > 0 ? durationNs / 1e9 : null;
