@@ -45,10 +45,12 @@ public class CorpusMigrateIT {
       Map.entry("androidx-media/mp4/sample_ipcm_24le.mp4", "MISSING_PLUGIN"),
       Map.entry("androidx-media/ts/sample_h264_dts_audio.ts", "type 0x82 on PID 0x101"),
       Map.entry("androidx-media/ts/sample_with_junk", "MPEG audio packets (stream 0xc0"),
-      // Subpicture samples: a 0.05 s video track qtdemux skips; a VobSub track ffprobe counts as video.
+      // Subpicture samples with 0.05 s of video beside 1 s of audio: qtdemux skips a track under 20 % of
+      // the movie, in the MP4 source (a failure row at once; it used to migrate without its video) and in
+      // the MP4 written from the Matroska ones (which then cannot be verified here).
       Map.entry("androidx-media/mkv/sample_with_pgs_subtitles.mkv", "output does not decode"),
       Map.entry("androidx-media/mkv/sample_with_vobsub.mkv", "output does not decode"),
-      Map.entry("androidx-media/mp4/sample_with_vobsub.mp4", "has video iff its source does"),
+      Map.entry("androidx-media/mp4/sample_with_vobsub.mp4", "is not among the streams GStreamer's demuxer exposes"),
       // GStreamer decodes fewer frames than the source has: qtdemux does not deliver them.
       Map.entry("androidx-media/mp4/sample_partially_fragmented.mp4", "video duration"),
       Map.entry("androidx-media/mp4/dolbyVision-hdr.MOV", "sample tables show 4 video frames"),

@@ -421,6 +421,22 @@ public class MigrateIT {
     }
   }
 
+  @Test
+  public void aTrackGStreamerSkipsFailsTheInputInsteadOfVanishing() throws Exception {
+    // Its only video track lasts 0.049 s of a 1.24 s movie; qtdemux skips tracks under 20 % of the
+    // movie. The file used to migrate as "ok", audio only, its video gone.
+    One one = migrateOne("androidx-media/mp4/sample_with_vobsub.mp4", "short-video.mp4", 3);
+    String frames = Ffmpeg.probeEntry(one.source(), "v:0", "stream=nb_frames");
+    double seconds = Double.parseDouble(Ffmpeg.probeEntry(one.source(), "v:0", "stream=duration"));
+    JsonNode row = one.row();
+    assertEquals(row.toString(), "UNSUPPORTED_CODEC", row.get("reason").asText());
+    assertEquals(row.toString(), "plan", row.get("stage").asText());
+    assertEquals(String.format(java.util.Locale.ROOT, "the source's video track (%s samples, %.3f s) is not among"
+        + " the streams GStreamer's demuxer exposes (qtdemux skips a track shorter than 20 %% of the movie):"
+        + " the output would lack it", frames, seconds), row.get("message").asText());
+    assertFalse(Files.exists(one.out().resolve("short-video.mp4")));
+  }
+
   /** One corpus file migrated alone: its copy, the output root, its row. */
   record One(Path source, Path out, JsonNode row) {}
 

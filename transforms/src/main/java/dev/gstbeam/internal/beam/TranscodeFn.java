@@ -213,6 +213,10 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
     if (small != null) {
       return fail(row, Stage.PLAN, FailureReason.UNSUPPORTED_CODEC, small);
     }
+    String unexposed = trackGStreamerDoesNotExpose(source, src);
+    if (unexposed != null) {
+      return fail(row, Stage.PLAN, FailureReason.UNSUPPORTED_CODEC, unexposed);
+    }
     Files.createDirectories(target.getParent());
     return transcodeAndVerify(prober, profile, encoderThreads, source, target, src, row);
   }
@@ -235,6 +239,30 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
         .append(n == 1 ? " stream" : " streams"));
     return "nothing to migrate: the source has no audio or video stream"
         + (has.length() == 0 ? "" : " (" + has + ")");
+  }
+
+  /**
+   * Why an MP4/MOV/3GP source would lose a whole kind of stream, or null: its boxes hold a video (audio)
+   * track with samples, and GStreamer exposes no video (audio) stream at all. qtdemux skips a track
+   * shorter than 20 % of the movie (Mp4Tracks); such a file used to migrate as "ok" without its video.
+   * (A second track of a kind is not migrated anyway: the first of each kind is, and the row says so.)
+   */
+  static String trackGStreamerDoesNotExpose(Path source, MediaInfo src) {
+    if (src.getContainer() == null || !java.util.Set.of("mp4", "mov", "3gp").contains(src.getContainer())) {
+      return null;
+    }
+    boolean video = src.getStreams().stream().anyMatch(s -> "video".equals(s.getType()));
+    boolean audio = src.getStreams().stream().anyMatch(s -> "audio".equals(s.getType()));
+    for (dev.gstbeam.internal.segment.Mp4Tracks.Track t : dev.gstbeam.internal.segment.Mp4Tracks.of(source)) {
+      String kind = t.handler().equals("vide") && !video ? "video" : t.handler().equals("soun") && !audio ? "audio" : null;
+      if (kind == null || t.samples() == 0) {
+        continue;
+      }
+      return String.format(java.util.Locale.ROOT, "the source's %s track (%d samples, %.3f s) is not among the"
+          + " streams GStreamer's demuxer exposes%s: the output would lack it", kind, t.samples(), t.seconds(),
+          t.skippedByQtdemux() ? " (qtdemux skips a track shorter than 20 % of the movie)" : "");
+    }
+    return null;
   }
 
   /**

@@ -167,6 +167,12 @@ final class Mp4Boxes {
     return samples;
   }
 
+  /** mvhd/mdhd: the duration, after the timescale (32 bits in version 0, 64 in version 1). */
+  static long duration(ByteBuffer buf, int box) {
+    int version = buf.get(box + 8);
+    return version == 1 ? buf.getLong(box + 32) : buf.getInt(box + 24) & 0xffffffffL;
+  }
+
   /** mvhd/mdhd: version 0 has 32-bit times, version 1 64-bit; the timescale follows the two times. */
   static long timescale(ByteBuffer buf, int box) {
     int version = buf.get(box + 8);
