@@ -27,6 +27,17 @@ public final class TestData {
     return repoRoot().resolve("testdata").resolve("corpus");
   }
 
+  /** Every corpus file whose name ends with one of these extensions (any case), sorted. */
+  public static java.util.List<Path> corpusFiles(String... extensions) throws IOException {
+    java.util.Set<String> wanted = new java.util.HashSet<>(java.util.List.of(extensions));
+    try (var walk = Files.walk(corpus())) {
+      return walk.filter(Files::isRegularFile).filter(p -> {
+        String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.contains(".") && wanted.contains(name.substring(name.lastIndexOf('.') + 1));
+      }).sorted().collect(java.util.stream.Collectors.toList());
+    }
+  }
+
   public static Path corpusFile(String relative) {
     Path p = corpus().resolve(relative);
     if (!Files.isRegularFile(p)) {

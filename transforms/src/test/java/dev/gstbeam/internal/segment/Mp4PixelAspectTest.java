@@ -7,11 +7,8 @@ import static org.junit.Assert.assertTrue;
 
 import dev.gstbeam.testing.Ffmpeg;
 import dev.gstbeam.testing.TestData;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 import org.junit.Test;
 
 /** The pasp box of an MP4-family video track, on real files, against ffprobe; pure Java. */
@@ -19,12 +16,7 @@ public class Mp4PixelAspectTest {
   @Test
   public void everyStatedAspectInTheCorpusIsFfprobes() throws Exception {
     TestData.assumeTool("ffprobe");
-    List<Path> files;
-    try (var walk = Files.walk(TestData.corpus())) {
-      files = walk.filter(Files::isRegularFile)
-          .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(mp4|mov|3gp|m4v)"))
-          .sorted().collect(Collectors.toList());
-    }
+    List<Path> files = TestData.corpusFiles("mp4", "mov", "3gp", "m4v");
     int stated = 0;
     int anamorphic = 0;
     for (Path f : files) {

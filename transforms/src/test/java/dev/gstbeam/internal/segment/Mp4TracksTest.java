@@ -6,11 +6,8 @@ import static org.junit.Assert.assertTrue;
 
 import dev.gstbeam.testing.Ffmpeg;
 import dev.gstbeam.testing.TestData;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 import org.junit.Test;
 
 /** An MP4's tracks from its boxes, on real files, against ffprobe; pure Java. */
@@ -18,12 +15,7 @@ public class Mp4TracksTest {
   @Test
   public void videoAndAudioTracksAreFfprobesStreams() throws Exception {
     TestData.assumeTool("ffprobe");
-    List<Path> files;
-    try (var walk = Files.walk(TestData.corpus())) {
-      files = walk.filter(Files::isRegularFile)
-          .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(mp4|mov|3gp|m4a)"))
-          .sorted().collect(Collectors.toList());
-    }
+    List<Path> files = TestData.corpusFiles("mp4", "mov", "3gp", "m4a");
     int read = 0;
     for (Path f : files) {
       List<Mp4Tracks.Track> tracks = Mp4Tracks.of(f);
