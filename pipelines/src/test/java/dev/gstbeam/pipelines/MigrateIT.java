@@ -437,6 +437,22 @@ public class MigrateIT {
     assertFalse(Files.exists(one.out().resolve("short-video.mp4")));
   }
 
+  @Test
+  public void anOutputWhoseVideoGStreamerSkipsIsNamedAsUnverifiable() throws Exception {
+    // 30 frames at 600 fps beside 1 s of audio: written faithfully, but qtdemux skips a track under 20 % of
+    // the movie, so the output cannot be verified here. The row used to say "output does not decode".
+    One one = migrateOne("androidx-media/mkv/sample_with_pgs_subtitles.mkv", "pgs.mkv", 3);
+    long frames = Ffmpeg.packets(one.source(), "v:0");
+    JsonNode row = one.row();
+    assertEquals(row.toString(), "UNSUPPORTED_CODEC", row.get("reason").asText());
+    assertEquals(row.toString(), "verify", row.get("stage").asText());
+    assertTrue(row.toString(), row.get("message").asText().startsWith(
+        "cannot verify the output here: its video track (" + frames + " frames, 0.0"));
+    assertTrue(row.toString(), row.get("message").asText().endsWith(
+        " s) is shorter than 20 % of the movie, and GStreamer's demuxer skips such a track"));
+    assertFalse(Files.exists(one.out().resolve("pgs.mp4")));
+  }
+
   /** One corpus file migrated alone: its copy, the output root, its row. */
   record One(Path source, Path out, JsonNode row) {}
 

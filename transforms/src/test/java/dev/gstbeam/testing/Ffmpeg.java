@@ -78,6 +78,16 @@ public final class Ffmpeg {
     return out;
   }
 
+  /** How many packets ffprobe reads of the streams {@code selector} picks ({@code -count_packets}). */
+  public static long packets(Path file, String selector) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ffprobe", "-v", "error", "-count_packets", "-select_streams", selector,
+        "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", file.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+    return Long.parseLong(out.split("[,\\s]")[0]);
+  }
+
   /** A subtitle cue as ffmpeg reads it: start and end in milliseconds, the text (lines joined by \n). */
   public record Cue(long startMillis, long endMillis, String text) {}
 

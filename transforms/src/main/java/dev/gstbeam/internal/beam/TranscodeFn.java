@@ -266,6 +266,21 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
   }
 
   /**
+   * Why an MP4 output's video cannot be verified here, or null: its video track is shorter than 20 % of
+   * the movie, and qtdemux skips such a track (Mp4Tracks), so GStreamer finds no video to decode in it.
+   */
+  static String shortVideoTrack(Path output) {
+    for (dev.gstbeam.internal.segment.Mp4Tracks.Track t : dev.gstbeam.internal.segment.Mp4Tracks.of(output)) {
+      if (t.handler().equals("vide") && t.samples() > 0 && t.skippedByQtdemux()) {
+        return String.format(java.util.Locale.ROOT, "cannot verify the output here: its video track (%d frames,"
+            + " %.3f s) is shorter than 20 %% of the movie, and GStreamer's demuxer skips such a track",
+            t.samples(), t.seconds());
+      }
+    }
+    return null;
+  }
+
+  /**
    * Why the profile's muxer would refuse the output's video for its size, or null. The output is never
    * larger than the source (no upscaling), and GStreamer's mp4mux and webmmux take no video under 16x16:
    * such a source used to fail mid-stream with "Internal data stream error" after the encoder refused
@@ -417,6 +432,10 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
       // The source's own frame count: counted while encoding, or (no check, no rate change) by the pass.
       row.setFramesIn(t.check() != null ? t.check().sourceFrames() : cmp.sourceFrames()).setFramesOut(cmp.outputFrames());
       if (!cmp.ok()) {
+        String unverifiable = shortVideoTrack(target);
+        if (unverifiable != null) {
+          return fail(row, Stage.VERIFY, FailureReason.UNSUPPORTED_CODEC, unverifiable);
+        }
         return fail(row, Stage.VERIFY, cmp.reason(), "output does not decode: " + cmp.message());
       }
       row.setPsnrMean(round(cmp.psnrMean())).setPsnrMin(round(cmp.psnrMin()));
