@@ -248,7 +248,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
    * (A second track of a kind is not migrated anyway: the first of each kind is, and the row says so.)
    */
   static String trackGStreamerDoesNotExpose(Path source, MediaInfo src) {
-    if (src.getContainer() == null || !java.util.Set.of("mp4", "mov", "3gp").contains(src.getContainer())) {
+    if (!dev.gstbeam.internal.probe.FfprobeVocabulary.isMp4Family(src.getContainer())) {
       return null;
     }
     boolean video = src.getStreams().stream().anyMatch(s -> "video".equals(s.getType()));
@@ -338,28 +338,28 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
   }
 
   /** The source's text subtitle tracks to write, or why they are not written (null: none to write). */
-  record Subtitles(List<dev.gstbeam.internal.gst.TextSubtitles.Track> tracks, int expected, String notKept) {}
+  record Subtitles(List<dev.gstbeam.internal.gst.TextSubtitles.Track> tracks, String notKept) {}
 
   static Subtitles subtitles(Profile profile, Path source, MediaInfo src) {
     long text = src.getStreams().stream()
         .filter(TranscodeFn::isTextSubtitle).count();
     if (text == 0) {
-      return new Subtitles(List.of(), 0, null);
+      return new Subtitles(List.of(), null);
     }
     if (!dev.gstbeam.internal.transcode.EncoderSettings.carriesTextSubtitles(profile)) {
-      return new Subtitles(List.of(), 0, text + " text subtitle track(s) dropped: the " + profile.container()
+      return new Subtitles(List.of(), text + " text subtitle track(s) dropped: the " + profile.container()
           + " container does not carry them as written here");
     }
     double seconds = src.getDurationSeconds() == null ? 60 : src.getDurationSeconds();
     Duration watchdog = Duration.ofSeconds(Math.min(6 * 3600, Math.max(120, Math.round(seconds * 4))));
     dev.gstbeam.internal.gst.TextSubtitles.Read read = dev.gstbeam.internal.gst.TextSubtitles.read(source, watchdog);
     if (!read.ok()) {
-      return new Subtitles(List.of(), 0, text + " text subtitle track(s) dropped: reading them failed ("
+      return new Subtitles(List.of(), text + " text subtitle track(s) dropped: reading them failed ("
           + read.failure() + ")");
     }
     List<dev.gstbeam.internal.gst.TextSubtitles.Track> tracks =
         read.tracks().stream().filter(t -> !t.cues().isEmpty()).toList();
-    return new Subtitles(tracks, tracks.size(), tracks.size() < text
+    return new Subtitles(tracks, tracks.size() < text
         ? (text - tracks.size()) + " text subtitle track(s) without cues GStreamer reads, not written" : null);
   }
 
@@ -506,8 +506,7 @@ public final class TranscodeFn extends ProbingDoFn<FileIO.ReadableFile, Migratio
    * counts differ by design) or where the tables cannot be counted (fragments, several edits).
    */
   static String framesTheDemuxerDrops(Path source, MediaInfo src, Long decoded, int frameRate) {
-    if (frameRate > 0 || decoded == null || src.getContainer() == null
-        || !java.util.Set.of("mp4", "mov", "3gp").contains(src.getContainer())) {
+    if (frameRate > 0 || decoded == null || !dev.gstbeam.internal.probe.FfprobeVocabulary.isMp4Family(src.getContainer())) {
       return null;
     }
     long shown = dev.gstbeam.internal.segment.Mp4ShownFrames.count(source);

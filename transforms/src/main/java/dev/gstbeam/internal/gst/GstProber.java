@@ -275,7 +275,7 @@ public final class GstProber implements AutoCloseable {
       audioInsideVideoStream(sourceFile, streams, missing);
     }
 
-    if (java.util.Set.of("mp4", "mov", "3gp").contains(container) && sourceFile != null) {
+    if (FfprobeVocabulary.isMp4Family(container) && sourceFile != null) {
       // The video track's stated pixel aspect (its pasp box) is its aspect, as ffmpeg reads it; GStreamer
       // can override it (Mp4PixelAspect). The transcode follows the same box.
       int[] stated = dev.gstbeam.internal.segment.Mp4PixelAspect.of(sourceFile);

@@ -10,6 +10,11 @@ import java.util.Map;
 public final class FfprobeVocabulary {
   private FfprobeVocabulary() {}
 
+  /** Whether a container name (ffprobe's, as {@link #containerName} gives it) is one of the ISO/QuickTime family. */
+  public static boolean isMp4Family(String container) {
+    return "mp4".equals(container) || "mov".equals(container) || "3gp".equals(container);
+  }
+
   /** Caps of a top-level stream that only wrap another (tags in front of an elementary stream). */
   public static boolean isTagWrapper(String capsName) {
     return capsName.equals("application/x-id3") || capsName.equals("application/x-apetag");
@@ -298,7 +303,7 @@ public final class FfprobeVocabulary {
         return pcmName(caps.string("format"));
       // subtitles
       case "text/x-raw":
-        if ("mp4".equals(container) || "mov".equals(container) || "3gp".equals(container)) {
+        if (isMp4Family(container)) {
           return "mov_text";
         }
         return "subrip";

@@ -3,6 +3,8 @@ package dev.gstbeam.internal.segment;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Reading an MP4's box structure: the in-place editors' shared helpers. */
 final class Mp4Boxes {
@@ -71,24 +73,36 @@ final class Mp4Boxes {
     return -1;
   }
 
-  /** In moov (the buffer, moov at 0), the first trak whose handler is {@code vide}; -1 if none. */
-  static int videoTrak(ByteBuffer moov) {
+  /** In moov (the buffer, moov at 0), the positions of its trak boxes in order, up to the first bad box. */
+  static List<Integer> traks(ByteBuffer moov) {
+    List<Integer> traks = new ArrayList<>();
     int pos = 8;
     while (pos + 8 <= moov.limit()) {
       long size = moov.getInt(pos) & 0xffffffffL;
       if (size < 8 || pos + size > moov.limit()) {
-        return -1;
+        break;
       }
       if (type(moov, pos + 4).equals("trak")) {
-        int mdia = child(moov, pos, (int) size, "mdia");
-        if (mdia >= 0) {
-          int hdlr = child(moov, mdia, moov.getInt(mdia), "hdlr");
-          if (hdlr >= 0 && hdlr + 20 <= moov.limit() && type(moov, hdlr + 16).equals("vide")) {
-            return pos;
-          }
-        }
+        traks.add(pos);
       }
       pos += (int) size;
+    }
+    return traks;
+  }
+
+  /** The handler type of the trak at {@code trak} ({@code vide}, {@code soun}, …), or null when it has none. */
+  static String handler(ByteBuffer moov, int trak) {
+    int mdia = child(moov, trak, moov.getInt(trak), "mdia");
+    int hdlr = mdia < 0 ? -1 : child(moov, mdia, moov.getInt(mdia), "hdlr");
+    return hdlr >= 0 && hdlr + 20 <= moov.limit() ? type(moov, hdlr + 16) : null;
+  }
+
+  /** In moov (the buffer, moov at 0), the first trak whose handler is {@code vide}; -1 if none. */
+  static int videoTrak(ByteBuffer moov) {
+    for (int trak : traks(moov)) {
+      if ("vide".equals(handler(moov, trak))) {
+        return trak;
+      }
     }
     return -1;
   }

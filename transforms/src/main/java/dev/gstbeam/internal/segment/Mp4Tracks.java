@@ -49,35 +49,27 @@ public final class Mp4Tracks {
     long movieScale = Mp4Boxes.timescale(moov, mvhd);
     long movieDuration = Mp4Boxes.duration(moov, mvhd);
     List<Track> tracks = new ArrayList<>();
-    int pos = 8;
-    while (pos + 8 <= moov.limit()) {
-      long size = moov.getInt(pos) & 0xffffffffL;
-      if (size < 8 || pos + size > moov.limit()) {
-        break;
+    for (int trak : Mp4Boxes.traks(moov)) {
+      Track t = track(moov, trak, movieScale, movieDuration);
+      if (t != null) {
+        tracks.add(t);
       }
-      if (Mp4Boxes.type(moov, pos + 4).equals("trak")) {
-        Track t = track(moov, pos, (int) size, movieScale, movieDuration);
-        if (t != null) {
-          tracks.add(t);
-        }
-      }
-      pos += (int) size;
     }
     return tracks;
   }
 
-  private static Track track(ByteBuffer moov, int trak, int trakSize, long movieScale, long movieDuration) {
-    int mdia = Mp4Boxes.child(moov, trak, trakSize, "mdia");
-    if (mdia < 0) {
+  private static Track track(ByteBuffer moov, int trak, long movieScale, long movieDuration) {
+    String handler = Mp4Boxes.handler(moov, trak);
+    int mdia = Mp4Boxes.child(moov, trak, moov.getInt(trak), "mdia");
+    if (handler == null || mdia < 0) {
       return null;
     }
     int mdiaSize = moov.getInt(mdia);
-    int hdlr = Mp4Boxes.child(moov, mdia, mdiaSize, "hdlr");
     int mdhd = Mp4Boxes.child(moov, mdia, mdiaSize, "mdhd");
     int minf = Mp4Boxes.child(moov, mdia, mdiaSize, "minf");
     int stbl = minf < 0 ? -1 : Mp4Boxes.child(moov, minf, moov.getInt(minf), "stbl");
     int stsz = stbl < 0 ? -1 : Mp4Boxes.child(moov, stbl, moov.getInt(stbl), "stsz");
-    if (hdlr < 0 || hdlr + 20 > moov.limit() || mdhd < 0) {
+    if (mdhd < 0) {
       return null;
     }
     long scale = Mp4Boxes.timescale(moov, mdhd);
@@ -91,6 +83,6 @@ public final class Mp4Tracks {
       BigInteger tdur2 = BigInteger.valueOf(movieScale).multiply(BigInteger.valueOf(duration));
       skipped = tdur1.signum() != 0 && tdur2.multiply(BigInteger.TEN).divide(tdur1).compareTo(BigInteger.TWO) < 0;
     }
-    return new Track(Mp4Boxes.type(moov, hdlr + 16), samples, scale > 0 ? (double) duration / scale : 0, skipped);
+    return new Track(handler, samples, scale > 0 ? (double) duration / scale : 0, skipped);
   }
 }
